@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "wasla.organisations",
     "wasla.accounts",
     "wasla.dashboards",
+    "wasla.demo",
 ]
 
 MIDDLEWARE = [
