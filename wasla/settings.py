@@ -16,7 +16,12 @@ VAR_DIR = Path(os.environ.get("WASLA_VAR_DIR", BASE_DIR / "var"))
 
 
 def env_bool(name: str, default: bool = False) -> bool:
-    return os.environ.get(name, "1" if default else "0").strip().lower() in {"1", "true", "yes", "on"}
+    return os.environ.get(name, "1" if default else "0").strip().lower() in {
+        "1",
+        "true",
+        "yes",
+        "on",
+    }
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -124,7 +129,10 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -169,7 +177,9 @@ MEDIA_URL = "media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
-EMAIL_BACKEND = os.environ.get("WASLA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = os.environ.get(
+    "WASLA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
 EMAIL_HOST = os.environ.get("WASLA_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("WASLA_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("WASLA_EMAIL_HOST_USER", "")
@@ -200,7 +210,9 @@ SESSION_COOKIE_SECURE = not (DEBUG or TESTING)
 CSRF_COOKIE_SECURE = not (DEBUG or TESTING)
 LANGUAGE_COOKIE_SECURE = not (DEBUG or TESTING)
 SECURE_SSL_REDIRECT = env_bool("WASLA_SSL_REDIRECT", default=not (DEBUG or TESTING))
-SECURE_HSTS_SECONDS = int(os.environ.get("WASLA_HSTS_SECONDS", "0" if DEBUG or TESTING else "31536000"))
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("WASLA_HSTS_SECONDS", "0" if DEBUG or TESTING else "31536000")
+)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("WASLA_HSTS_PRELOAD")
 if env_bool("WASLA_BEHIND_PROXY"):

@@ -36,7 +36,13 @@ def navigation(request):
         if permission is None or scope.can(permission)
     ]
     # The longest matching address is the current section (/territories/map/ beats /territories/).
-    matching = [url for _label, url in allowed if request.path == url or (url != "/" and request.path.startswith(url))]
+    matching = [
+        url
+        for _label, url in allowed
+        if request.path == url or (url != "/" and request.path.startswith(url))
+    ]
     current = max(matching, key=len, default=None)
-    items = [NavigationItem(label=str(label), url=url, current=url == current) for label, url in allowed]
+    items = [
+        NavigationItem(label=str(label), url=url, current=url == current) for label, url in allowed
+    ]
     return {"navigation": items, "scope": scope}

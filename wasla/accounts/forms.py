@@ -10,7 +10,9 @@ class SignInForm(AuthenticationForm):
     """Django's sign-in form; its one error message never says whether the account exists."""
 
     error_messages = {
-        "invalid_login": _("The username or the password is not right. Both may be case-sensitive."),
+        "invalid_login": _(
+            "The username or the password is not right. Both may be case-sensitive."
+        ),
         "inactive": _("The username or the password is not right. Both may be case-sensitive."),
     }
 
@@ -20,7 +22,9 @@ class TokenForm(forms.Form):
         label=_("Six-digit code from your authenticator app"),
         min_length=6,
         max_length=8,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}
+        ),
     )
 
     def clean_token(self):
@@ -34,7 +38,15 @@ class QueuedPasswordResetForm(PasswordResetForm):
     """Django's reset form; the email leaves through the task worker so the page answers at
     once and in the same time whether or not the address is known."""
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None):
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         send_email_message.enqueue(subject=subject, body=body, to=[to_email], from_email=from_email)

@@ -27,7 +27,10 @@ def two_factor_device_confirm(*, user, token: str) -> TOTPDevice:
     if device is None:
         raise ApplicationError(_("Start setting up two-factor sign-in first."), code="no_device")
     if not device.verify_token(token):
-        raise ApplicationError(_("That code is not right. Check your phone's clock and try the newest code."), code="bad_token")
+        raise ApplicationError(
+            _("That code is not right. Check your phone's clock and try the newest code."),
+            code="bad_token",
+        )
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     return device
@@ -39,7 +42,10 @@ def two_factor_device_remove(*, user, token: str) -> None:
     if device is None:
         raise ApplicationError(_("Two-factor sign-in is not on."), code="not_on")
     if not device.verify_token(token):
-        raise ApplicationError(_("That code is not right. Check your phone's clock and try the newest code."), code="bad_token")
+        raise ApplicationError(
+            _("That code is not right. Check your phone's clock and try the newest code."),
+            code="bad_token",
+        )
     TOTPDevice.objects.filter(user=user).delete()
 
 

@@ -16,6 +16,10 @@ urlpatterns = [
         views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
-    path("password-reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path(
+        "password-reset/done/",
+        views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("audit/", views.AuditLogView.as_view(), name="audit_log"),
 ]

@@ -25,7 +25,9 @@ from wasla.organisations.permissions import PermissionRequiredMixin, needs_secon
 
 def _safe_next(request, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return default
 
@@ -54,7 +56,9 @@ class VerifyView(LoginRequiredMixin, View):
     def get(self, request):
         if not needs_second_factor(request.user):
             return redirect(_safe_next(request, reverse("dashboards:home")))
-        return render(request, self.template_name, {"form": TokenForm(), "next": _safe_next(request, "")})
+        return render(
+            request, self.template_name, {"form": TokenForm(), "next": _safe_next(request, "")}
+        )
 
     def post(self, request):
         form = TokenForm(request.POST)
@@ -63,8 +67,13 @@ class VerifyView(LoginRequiredMixin, View):
                 if device.verify_token(form.cleaned_data["token"]):
                     otp_login(request, device)
                     return redirect(_safe_next(request, reverse("dashboards:home")))
-            form.add_error("token", _("That code is not right. Check your phone's clock and try the newest code."))
-        return render(request, self.template_name, {"form": form, "next": _safe_next(request, "")}, status=400)
+            form.add_error(
+                "token",
+                _("That code is not right. Check your phone's clock and try the newest code."),
+            )
+        return render(
+            request, self.template_name, {"form": form, "next": _safe_next(request, "")}, status=400
+        )
 
 
 def _qr_svg(url: str) -> str:
@@ -86,7 +95,8 @@ class TwoFactorView(PermissionRequiredMixin, View):
         if device is None:
             pending = services.two_factor_device_start(user=request.user)
             context.update(
-                qr_svg=_qr_svg(pending.config_url), secret=base64.b32encode(pending.bin_key).decode()
+                qr_svg=_qr_svg(pending.config_url),
+                secret=base64.b32encode(pending.bin_key).decode(),
             )
         return render(request, self.template_name, context, status=status)
 
@@ -99,10 +109,14 @@ class TwoFactorView(PermissionRequiredMixin, View):
             return self._render(request, form, status=400)
         try:
             if request.POST.get("action") == "remove":
-                services.two_factor_device_remove(user=request.user, token=form.cleaned_data["token"])
+                services.two_factor_device_remove(
+                    user=request.user, token=form.cleaned_data["token"]
+                )
                 messages.success(request, _("Two-factor sign-in is off."))
             else:
-                device = services.two_factor_device_confirm(user=request.user, token=form.cleaned_data["token"])
+                device = services.two_factor_device_confirm(
+                    user=request.user, token=form.cleaned_data["token"]
+                )
                 otp_login(request, device)
                 messages.success(request, _("Two-factor sign-in is on. Keep your phone with you."))
         except ApplicationError as error:

@@ -80,4 +80,6 @@ def audit_update(*, actor, instance: models.Model, before: dict) -> AuditEntry |
 
 
 def audit_delete(*, actor, instance: models.Model, before: dict) -> AuditEntry:
-    return audit_record(actor=actor, action=AuditEntry.Action.DELETE, instance=instance, before=before)
+    return audit_record(
+        actor=actor, action=AuditEntry.Action.DELETE, instance=instance, before=before
+    )

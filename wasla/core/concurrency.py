@@ -25,7 +25,9 @@ def save_versioned(instance: models.Model, *, expected_version: int, fields: lis
     )
     if updated != 1:
         raise ConcurrentEditError(
-            _("Someone else changed this record while you were editing it. "
-              "Reload the page to see their changes, then make yours again.")
+            _(
+                "Someone else changed this record while you were editing it. "
+                "Reload the page to see their changes, then make yours again."
+            )
         )
     instance.version = expected_version + 1

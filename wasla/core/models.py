@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -71,13 +72,11 @@ class TrilingualNameModel(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self):
+        return self.name
+
     @property
     def name(self) -> str:
-        from django.utils.translation import get_language
-
         language = (get_language() or "ar")[:2]
         preferred = {"ar": self.name_ar, "fr": self.name_fr, "en": self.name_en}.get(language)
         return preferred or self.name_fr or self.name_en or self.name_ar
-
-    def __str__(self):
-        return self.name

@@ -1,6 +1,6 @@
 """JSON errors for the API, always in one shape and in the request's language:
 
-    {"error": {"code": "...", "message": "...", "fields": {...}}}
+{"error": {"code": "...", "message": "...", "fields": {...}}}
 """
 
 from django.core.exceptions import PermissionDenied

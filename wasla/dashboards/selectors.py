@@ -36,18 +36,26 @@ def administrator_panel(scope: DataScope) -> dict:
 
 
 def counsellor_panel(scope: DataScope) -> dict:
-    offices = _my_offices(scope).filter(
-        kind__in=[Office.Kind.REINTEGRATION_ANTENNA, Office.Kind.EMPLOYMENT_OFFICE]
-    ) if not scope.is_platform_admin else office_list().filter(kind=Office.Kind.REINTEGRATION_ANTENNA)
-    colleagues = StaffMembership.objects.filter(office__in=offices, is_active=True).select_related("user", "office")
+    offices = (
+        _my_offices(scope).filter(
+            kind__in=[Office.Kind.REINTEGRATION_ANTENNA, Office.Kind.EMPLOYMENT_OFFICE]
+        )
+        if not scope.is_platform_admin
+        else office_list().filter(kind=Office.Kind.REINTEGRATION_ANTENNA)
+    )
+    colleagues = StaffMembership.objects.filter(office__in=offices, is_active=True).select_related(
+        "user", "office"
+    )
     return {"offices": offices, "colleagues": colleagues}
 
 
 def front_desk_panel(scope: DataScope) -> dict:
     offices = _my_offices(scope).filter(kind=Office.Kind.CITIZEN_SPACE)
-    sister_spaces = office_list(kind=Office.Kind.CITIZEN_SPACE).filter(
-        organisation__in=offices.values("organisation")
-    ).exclude(pk__in=offices.values("pk"))
+    sister_spaces = (
+        office_list(kind=Office.Kind.CITIZEN_SPACE)
+        .filter(organisation__in=offices.values("organisation"))
+        .exclude(pk__in=offices.values("pk"))
+    )
     return {"offices": offices, "sister_spaces": sister_spaces}
 
 
@@ -60,11 +68,17 @@ def partner_panel(scope: DataScope) -> dict:
 
 
 def employment_panel(scope: DataScope) -> dict:
-    service_kinds = [Office.Kind.EMPLOYMENT_OFFICE, Office.Kind.INCUBATOR, Office.Kind.TRAINING_CENTRE]
+    service_kinds = [
+        Office.Kind.EMPLOYMENT_OFFICE,
+        Office.Kind.INCUBATOR,
+        Office.Kind.TRAINING_CENTRE,
+    ]
     offices = _my_offices(scope).filter(kind__in=service_kinds)
     governorates = offices.values("locality__governorate")
-    nearby = office_list().filter(kind__in=service_kinds, locality__governorate__in=governorates).exclude(
-        pk__in=offices.values("pk")
+    nearby = (
+        office_list()
+        .filter(kind__in=service_kinds, locality__governorate__in=governorates)
+        .exclude(pk__in=offices.values("pk"))
     )
     return {"offices": offices, "nearby": nearby}
 
@@ -97,7 +111,10 @@ def auditor_panel(scope: DataScope) -> dict:
     recent = AuditEntry.objects.all()[:10]
     by_action = [
         (AuditEntry.Action(row["action"]).label, row["count"])
-        for row in AuditEntry.objects.filter(at__gte=since).values("action").annotate(count=Count("pk")).order_by("action")
+        for row in AuditEntry.objects.filter(at__gte=since)
+        .values("action")
+        .annotate(count=Count("pk"))
+        .order_by("action")
     ]
     return {"recent": recent, "by_action": by_action}
 
@@ -118,5 +135,12 @@ def dashboard_panels(scope: DataScope) -> list[dict]:
     panels = []
     for role in Role:
         if role in scope.roles:
-            panels.append({"role": role, "label": role.label, "template": f"dashboards/roles/{role.value}.html", **PANELS[role](scope)})
+            panels.append(
+                {
+                    "role": role,
+                    "label": role.label,
+                    "template": f"dashboards/roles/{role.value}.html",
+                    **PANELS[role](scope),
+                }
+            )
     return panels

@@ -10,9 +10,11 @@ Staff names are invented.
 
 from dataclasses import dataclass, field
 
-WEEKDAY_HOURS = [(day, "08:00", "12:30") for day in range(4)] + [(day, "13:30", "17:00") for day in range(4)] + [
-    (4, "08:00", "13:30")
-]
+WEEKDAY_HOURS = (
+    [(day, "08:00", "12:30") for day in range(4)]
+    + [(day, "13:30", "17:00") for day in range(4)]
+    + [(4, "08:00", "13:30")]
+)
 CITIZEN_SPACE_HOURS = [*WEEKDAY_HOURS, (5, "08:00", "12:00")]
 
 
@@ -74,7 +76,9 @@ MUNICIPALITIES = [
     MunicipalitySpec("TN-82", "Medenine", "مدنين", "Médenine", "Medenine"),
     MunicipalitySpec("TN-82", "Ben Gardane", "بن قردان", "Ben Gardane", "Ben Guerdane"),
     MunicipalitySpec("TN-82", "Zarzis", "جرجيس", "Zarzis", "Zarzis"),
-    MunicipalitySpec("TN-82", "Houmt Souk", "جربة حومة السوق", "Djerba Houmt Souk", "Djerba Houmt Souk"),
+    MunicipalitySpec(
+        "TN-82", "Houmt Souk", "جربة حومة السوق", "Djerba Houmt Souk", "Djerba Houmt Souk"
+    ),
     MunicipalitySpec("TN-83", "Tataouine", "تطاوين", "Tataouine", "Tataouine"),
     MunicipalitySpec("TN-83", "Ghomrassen", "غمراسن", "Ghomrassen", "Ghomrassen"),
     MunicipalitySpec("TN-83", "Remada", "رمادة", "Remada", "Remada"),
@@ -144,42 +148,101 @@ def _citizen_space(slug: str, locality: str, name_ar: str, name_fr: str) -> Offi
 
 ORGANISATIONS = [
     OrganisationSpec(
-        slug="unft-kairouan", kind="ngo", acronym="UNFT", governorate="TN-41",
+        slug="unft-kairouan",
+        kind="ngo",
+        acronym="UNFT",
+        governorate="TN-41",
         name_ar="الاتحاد الوطني للمرأة التونسية - المكتب الجهوي بالقيروان",
         name_fr="Union nationale de la femme tunisienne – bureau régional de Kairouan",
         name_en="National Union of Tunisian Women – Kairouan regional bureau",
-        offices=[OfficeSpec("unft-kairouan-bureau", "head_office", "Kairouan", "المكتب الجهوي بالقيروان", "Bureau régional de Kairouan", "Kairouan regional bureau")],
+        offices=[
+            OfficeSpec(
+                "unft-kairouan-bureau",
+                "head_office",
+                "Kairouan",
+                "المكتب الجهوي بالقيروان",
+                "Bureau régional de Kairouan",
+                "Kairouan regional bureau",
+            )
+        ],
     ),
     OrganisationSpec(
-        slug="unft-tataouine", kind="ngo", acronym="UNFT", governorate="TN-83",
+        slug="unft-tataouine",
+        kind="ngo",
+        acronym="UNFT",
+        governorate="TN-83",
         name_ar="الاتحاد الوطني للمرأة التونسية - المكتب الجهوي بتطاوين",
         name_fr="Union nationale de la femme tunisienne – bureau régional de Tataouine",
         name_en="National Union of Tunisian Women – Tataouine regional bureau",
-        offices=[OfficeSpec("unft-tataouine-bureau", "head_office", "Tataouine", "المكتب الجهوي بتطاوين", "Bureau régional de Tataouine", "Tataouine regional bureau")],
+        offices=[
+            OfficeSpec(
+                "unft-tataouine-bureau",
+                "head_office",
+                "Tataouine",
+                "المكتب الجهوي بتطاوين",
+                "Bureau régional de Tataouine",
+                "Tataouine regional bureau",
+            )
+        ],
     ),
     OrganisationSpec(
-        slug="lda-kairouan", kind="ngo", acronym="ADL", governorate="TN-41",
+        slug="lda-kairouan",
+        kind="ngo",
+        acronym="ADL",
+        governorate="TN-41",
         name_ar="وكالة الديمقراطية المحلية بالقيروان",
         name_fr="Agence de la démocratie locale de Kairouan",
         name_en="Local Democracy Agency Kairouan",
-        offices=[OfficeSpec("lda-kairouan-office", "head_office", "Kairouan", "مقر الوكالة بالقيروان", "Siège de l'ADL à Kairouan", "LDA office in Kairouan")],
+        offices=[
+            OfficeSpec(
+                "lda-kairouan-office",
+                "head_office",
+                "Kairouan",
+                "مقر الوكالة بالقيروان",
+                "Siège de l'ADL à Kairouan",
+                "LDA office in Kairouan",
+            )
+        ],
     ),
     OrganisationSpec(
-        slug="skills-to-succeed", kind="ngo", governorate="TN-83",
+        slug="skills-to-succeed",
+        kind="ngo",
+        governorate="TN-83",
         name_ar="مهارات للنجاح - منظمة تنمية محلية بتطاوين",
         name_fr="Skills to Succeed – organisation de développement local de Tataouine",
         name_en="Skills to Succeed – Tataouine local development organisation",
         offices=[
-            OfficeSpec("tataouine-incubator", "incubator", "Tataouine", "مركز الاحتضان والعمل المشترك بتطاوين", "Centre d'incubation et de coworking de Tataouine", "Tataouine business incubation and coworking centre"),
+            OfficeSpec(
+                "tataouine-incubator",
+                "incubator",
+                "Tataouine",
+                "مركز الاحتضان والعمل المشترك بتطاوين",
+                "Centre d'incubation et de coworking de Tataouine",
+                "Tataouine business incubation and coworking centre",
+            ),
         ],
     ),
     OrganisationSpec(
-        slug="tunisia-ecotourism", kind="company",
-        name_ar="تونس للسياحة البيئية", name_fr="Tunisia Ecotourism", name_en="Tunisia Ecotourism",
-        offices=[OfficeSpec("tunisia-ecotourism-tunis", "head_office", "Tunis", "المقر بتونس", "Siège à Tunis", "Tunis head office")],
+        slug="tunisia-ecotourism",
+        kind="company",
+        name_ar="تونس للسياحة البيئية",
+        name_fr="Tunisia Ecotourism",
+        name_en="Tunisia Ecotourism",
+        offices=[
+            OfficeSpec(
+                "tunisia-ecotourism-tunis",
+                "head_office",
+                "Tunis",
+                "المقر بتونس",
+                "Siège à Tunis",
+                "Tunis head office",
+            )
+        ],
     ),
     OrganisationSpec(
-        slug="aneti", kind="national_agency", acronym="ANETI",
+        slug="aneti",
+        kind="national_agency",
+        acronym="ANETI",
         name_ar="الوكالة الوطنية للتشغيل والعمل المستقل",
         name_fr="Agence nationale pour l'emploi et le travail indépendant",
         name_en="National Agency for Employment and Independent Work",
@@ -193,8 +256,12 @@ ORGANISATIONS = [
         ],
     ),
     OrganisationSpec(
-        slug="ote", kind="national_agency", acronym="OTE",
-        name_ar="ديوان التونسيين بالخارج", name_fr="Office des Tunisiens à l'étranger", name_en="Office for Tunisians Abroad",
+        slug="ote",
+        kind="national_agency",
+        acronym="OTE",
+        name_ar="ديوان التونسيين بالخارج",
+        name_fr="Office des Tunisiens à l'étranger",
+        name_en="Office for Tunisians Abroad",
         offices=[
             _antenna("tunis", "Tunis", "تونس", "Tunis"),
             _antenna("sfax", "Sfax", "صفاقس", "Sfax"),
@@ -208,81 +275,188 @@ ORGANISATIONS = [
         ],
     ),
     OrganisationSpec(
-        slug="atfp", kind="training_provider", acronym="ATFP",
-        name_ar="الوكالة التونسية للتكوين المهني", name_fr="Agence tunisienne de la formation professionnelle",
+        slug="atfp",
+        kind="training_provider",
+        acronym="ATFP",
+        name_ar="الوكالة التونسية للتكوين المهني",
+        name_fr="Agence tunisienne de la formation professionnelle",
         name_en="Tunisian Vocational Training Agency",
         offices=[
-            OfficeSpec("atfp-kairouan", "training_centre", "Kairouan", "مركز التكوين المهني بالقيروان", "Centre de formation professionnelle de Kairouan", "Kairouan vocational training centre"),
-            OfficeSpec("atfp-tataouine", "training_centre", "Tataouine", "مركز التكوين المهني بتطاوين", "Centre de formation professionnelle de Tataouine", "Tataouine vocational training centre"),
-            OfficeSpec("atfp-medenine", "training_centre", "Medenine", "مركز التكوين المهني بمدنين", "Centre de formation professionnelle de Médenine", "Medenine vocational training centre"),
+            OfficeSpec(
+                "atfp-kairouan",
+                "training_centre",
+                "Kairouan",
+                "مركز التكوين المهني بالقيروان",
+                "Centre de formation professionnelle de Kairouan",
+                "Kairouan vocational training centre",
+            ),
+            OfficeSpec(
+                "atfp-tataouine",
+                "training_centre",
+                "Tataouine",
+                "مركز التكوين المهني بتطاوين",
+                "Centre de formation professionnelle de Tataouine",
+                "Tataouine vocational training centre",
+            ),
+            OfficeSpec(
+                "atfp-medenine",
+                "training_centre",
+                "Medenine",
+                "مركز التكوين المهني بمدنين",
+                "Centre de formation professionnelle de Médenine",
+                "Medenine vocational training centre",
+            ),
         ],
     ),
     OrganisationSpec(
-        slug="enda-tamweel", kind="microfinance",
-        name_ar="إندا تمويل", name_fr="Enda Tamweel", name_en="Enda Tamweel",
-        offices=[OfficeSpec("enda-tamweel-tunis", "head_office", "Tunis", "المقر بتونس", "Siège à Tunis", "Tunis head office")],
+        slug="enda-tamweel",
+        kind="microfinance",
+        name_ar="إندا تمويل",
+        name_fr="Enda Tamweel",
+        name_en="Enda Tamweel",
+        offices=[
+            OfficeSpec(
+                "enda-tamweel-tunis",
+                "head_office",
+                "Tunis",
+                "المقر بتونس",
+                "Siège à Tunis",
+                "Tunis head office",
+            )
+        ],
     ),
     OrganisationSpec(
-        slug="sdc", kind="donor", acronym="DDC",
-        name_ar="الوكالة السويسرية للتنمية والتعاون", name_fr="Direction du développement et de la coopération (Suisse)",
+        slug="sdc",
+        kind="donor",
+        acronym="DDC",
+        name_ar="الوكالة السويسرية للتنمية والتعاون",
+        name_fr="Direction du développement et de la coopération (Suisse)",
         name_en="Swiss Agency for Development and Cooperation",
     ),
     OrganisationSpec(
-        slug="cities-alliance", kind="donor",
-        name_ar="تحالف المدن", name_fr="Cities Alliance", name_en="Cities Alliance",
+        slug="cities-alliance",
+        kind="donor",
+        name_ar="تحالف المدن",
+        name_fr="Cities Alliance",
+        name_en="Cities Alliance",
     ),
     OrganisationSpec(
-        slug="municipality-kairouan", kind="municipality", governorate="TN-41", municipality="Kairouan",
-        name_ar="بلدية القيروان", name_fr="Municipalité de Kairouan", name_en="Municipality of Kairouan",
+        slug="municipality-kairouan",
+        kind="municipality",
+        governorate="TN-41",
+        municipality="Kairouan",
+        name_ar="بلدية القيروان",
+        name_fr="Municipalité de Kairouan",
+        name_en="Municipality of Kairouan",
         offices=[
             _citizen_space("kairouan-medina", "Kairouan", "القيروان المدينة", "Kairouan Médina"),
-            _citizen_space("sidi-amor-bou-hajela", "Sidi Amor Bou Hajela", "سيدي عمر بوحجلة", "Sidi Amor Bou Hajla"),
+            _citizen_space(
+                "sidi-amor-bou-hajela",
+                "Sidi Amor Bou Hajela",
+                "سيدي عمر بوحجلة",
+                "Sidi Amor Bou Hajla",
+            ),
         ],
     ),
     OrganisationSpec(
-        slug="municipality-haffouz", kind="municipality", governorate="TN-41", municipality="Haffouz",
-        name_ar="بلدية حفوز", name_fr="Municipalité de Haffouz", name_en="Municipality of Haffouz",
+        slug="municipality-haffouz",
+        kind="municipality",
+        governorate="TN-41",
+        municipality="Haffouz",
+        name_ar="بلدية حفوز",
+        name_fr="Municipalité de Haffouz",
+        name_en="Municipality of Haffouz",
         offices=[_citizen_space("haffouz", "Haffouz", "حفوز", "Haffouz")],
     ),
     OrganisationSpec(
-        slug="municipality-medenine", kind="municipality", governorate="TN-82", municipality="Medenine",
-        name_ar="بلدية مدنين", name_fr="Municipalité de Médenine", name_en="Municipality of Medenine",
+        slug="municipality-medenine",
+        kind="municipality",
+        governorate="TN-82",
+        municipality="Medenine",
+        name_ar="بلدية مدنين",
+        name_fr="Municipalité de Médenine",
+        name_en="Municipality of Medenine",
         offices=[_citizen_space("medenine", "Medenine", "مدنين", "Médenine")],
     ),
     OrganisationSpec(
-        slug="municipality-ben-gardane", kind="municipality", governorate="TN-82", municipality="Ben Gardane",
-        name_ar="بلدية بن قردان", name_fr="Municipalité de Ben Gardane", name_en="Municipality of Ben Guerdane",
+        slug="municipality-ben-gardane",
+        kind="municipality",
+        governorate="TN-82",
+        municipality="Ben Gardane",
+        name_ar="بلدية بن قردان",
+        name_fr="Municipalité de Ben Gardane",
+        name_en="Municipality of Ben Guerdane",
         offices=[_citizen_space("ben-gardane", "Ben Gardane", "بن قردان", "Ben Gardane")],
     ),
     OrganisationSpec(
-        slug="municipality-tataouine", kind="municipality", governorate="TN-83", municipality="Tataouine",
-        name_ar="بلدية تطاوين", name_fr="Municipalité de Tataouine", name_en="Municipality of Tataouine",
+        slug="municipality-tataouine",
+        kind="municipality",
+        governorate="TN-83",
+        municipality="Tataouine",
+        name_ar="بلدية تطاوين",
+        name_fr="Municipalité de Tataouine",
+        name_en="Municipality of Tataouine",
         offices=[
             _citizen_space("tataouine-centre", "Tataouine", "تطاوين المدينة", "Tataouine centre"),
         ],
     ),
     OrganisationSpec(
-        slug="municipality-ghomrassen", kind="municipality", governorate="TN-83", municipality="Ghomrassen",
-        name_ar="بلدية غمراسن", name_fr="Municipalité de Ghomrassen", name_en="Municipality of Ghomrassen",
+        slug="municipality-ghomrassen",
+        kind="municipality",
+        governorate="TN-83",
+        municipality="Ghomrassen",
+        name_ar="بلدية غمراسن",
+        name_fr="Municipalité de Ghomrassen",
+        name_en="Municipality of Ghomrassen",
         offices=[
             _citizen_space("ghomrassen", "Ghomrassen", "غمراسن", "Ghomrassen"),
             _citizen_space("ksar-el-ababsa", "Ksar el Ababsa", "قصر العبابسة", "Ksar el Ababsa"),
         ],
     ),
     OrganisationSpec(
-        slug="municipality-tunis", kind="municipality", governorate="TN-11", municipality="Tunis",
-        name_ar="بلدية تونس", name_fr="Municipalité de Tunis", name_en="Municipality of Tunis",
+        slug="municipality-tunis",
+        kind="municipality",
+        governorate="TN-11",
+        municipality="Tunis",
+        name_ar="بلدية تونس",
+        name_fr="Municipalité de Tunis",
+        name_en="Municipality of Tunis",
         offices=[_citizen_space("tunis-bab-souika", "Tunis", "باب سويقة", "Bab Souika")],
     ),
 ]
 
 USERS = [
-    UserSpec("admin", "Leïla", "Ben Salah", "administrator", "municipality-ghomrassen", language="fr"),
+    UserSpec(
+        "admin", "Leïla", "Ben Salah", "administrator", "municipality-ghomrassen", language="fr"
+    ),
     UserSpec("counsellor", "Karim", "Trabelsi", "counsellor", "ote", office="ote-antenna-medenine"),
-    UserSpec("agent", "Amira", "Jlassi", "front_desk_agent", "municipality-ghomrassen", office="citizen-space-ksar-el-ababsa"),
+    UserSpec(
+        "agent",
+        "Amira",
+        "Jlassi",
+        "front_desk_agent",
+        "municipality-ghomrassen",
+        office="citizen-space-ksar-el-ababsa",
+    ),
     UserSpec("partner", "Salma", "Gharbi", "partner_caseworker", "unft-kairouan"),
-    UserSpec("employment", "Youssef", "Hammami", "employment_officer", "aneti", office="aneti-tataouine", language="fr"),
+    UserSpec(
+        "employment",
+        "Youssef",
+        "Hammami",
+        "employment_officer",
+        "aneti",
+        office="aneti-tataouine",
+        language="fr",
+    ),
     UserSpec("manager", "Nour", "Mansouri", "programme_manager", "lda-kairouan", language="en"),
     UserSpec("auditor", "Hichem", "Ayari", "auditor", "lda-kairouan", language="fr"),
-    UserSpec("platform", "Sami", "Bouazizi", "administrator", "lda-kairouan", language="en", superuser=True),
+    UserSpec(
+        "platform",
+        "Sami",
+        "Bouazizi",
+        "administrator",
+        "lda-kairouan",
+        language="en",
+        superuser=True,
+    ),
 ]

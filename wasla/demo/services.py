@@ -25,7 +25,8 @@ def _locality(governorate_code: str | None, name: str) -> Locality:
     locality = candidates.order_by("-population").first()
     if locality is None:
         raise ApplicationError(
-            _("The locality %(name)s is not loaded; run manage.py load_territories first.") % {"name": name}
+            _("The locality %(name)s is not loaded; run manage.py load_territories first.")
+            % {"name": name}
         )
     return locality
 
@@ -68,7 +69,9 @@ def _organisations(municipalities: dict[str, Municipality]) -> None:
                 "name_ar": spec.name_ar,
                 "name_fr": spec.name_fr,
                 "name_en": spec.name_en,
-                "governorate": Governorate.objects.get(code=spec.governorate) if spec.governorate else None,
+                "governorate": Governorate.objects.get(code=spec.governorate)
+                if spec.governorate
+                else None,
                 "municipality": municipality,
                 "website": spec.website,
             },
@@ -103,8 +106,12 @@ def _users() -> list[landscape.UserSpec]:
         user.save()
         organisation = Organisation.objects.get(slug=spec.organisation)
         office = Office.objects.get(slug=spec.office) if spec.office else None
-        if not StaffMembership.objects.filter(user=user, organisation=organisation, role=spec.role, office=office, is_active=True).exists():
-            membership_add(actor=None, user=user, organisation=organisation, role=spec.role, office=office)
+        if not StaffMembership.objects.filter(
+            user=user, organisation=organisation, role=spec.role, office=office, is_active=True
+        ).exists():
+            membership_add(
+                actor=None, user=user, organisation=organisation, role=spec.role, office=office
+            )
     return landscape.USERS
 
 
@@ -112,7 +119,9 @@ def _users() -> list[landscape.UserSpec]:
 def demo_load() -> list[landscape.UserSpec]:
     """Municipalities, corridors, organisations with their offices, and one user per role."""
     if not Governorate.objects.exists():
-        raise ApplicationError(_("Territories are not loaded; run manage.py load_territories first."))
+        raise ApplicationError(
+            _("Territories are not loaded; run manage.py load_territories first.")
+        )
     municipalities = _municipalities()
     for corridor in landscape.CORRIDORS:
         corridor_ensure(

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from wasla.organisations.models import OpeningPeriod, Office, Organisation, StaffMembership
+from wasla.organisations.models import Office, OpeningPeriod, Organisation, StaffMembership
 
 
 class OpeningPeriodInline(admin.TabularInline):

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from wasla.organisations.models import OpeningPeriod, Office, Role
+from wasla.organisations.models import Office, OpeningPeriod, Role
 
 
 class OfficeForm(forms.Form):
@@ -16,19 +16,27 @@ class OfficeForm(forms.Form):
 
 
 class OpeningPeriodForm(forms.Form):
-    weekday = forms.TypedChoiceField(label=_("Day"), choices=OpeningPeriod.Weekday.choices, coerce=int)
+    weekday = forms.TypedChoiceField(
+        label=_("Day"), choices=OpeningPeriod.Weekday.choices, coerce=int
+    )
     opens = forms.TimeField(label=_("Opens"), widget=forms.TimeInput(attrs={"type": "time"}))
     closes = forms.TimeField(label=_("Closes"), widget=forms.TimeInput(attrs={"type": "time"}))
 
 
-OpeningPeriodFormSet = forms.formset_factory(OpeningPeriodForm, extra=2, can_delete=True, max_num=21)
+OpeningPeriodFormSet = forms.formset_factory(
+    OpeningPeriodForm, extra=2, can_delete=True, max_num=21
+)
 
 
 class MembershipForm(forms.Form):
     username = forms.CharField(label=_("Username of the colleague"), max_length=150)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    office = forms.ModelChoiceField(label=_("Office"), queryset=Office.objects.none(), required=False,
-                                    help_text=_("Leave empty for the whole organisation."))
+    office = forms.ModelChoiceField(
+        label=_("Office"),
+        queryset=Office.objects.none(),
+        required=False,
+        help_text=_("Leave empty for the whole organisation."),
+    )
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)

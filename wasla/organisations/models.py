@@ -68,7 +68,10 @@ class Office(TrilingualNameModel, VersionedModel):
 
     slug = models.SlugField(_("identifier"), max_length=80, unique=True)
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="offices"
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="offices",
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     locality = models.ForeignKey(
@@ -112,7 +115,8 @@ class OpeningPeriod(models.Model):
         verbose_name_plural = _("opening hours")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(closes__gt=models.F("opens")), name="opening_period_closes_after_opens"
+                condition=models.Q(closes__gt=models.F("opens")),
+                name="opening_period_closes_after_opens",
             )
         ]
 
@@ -130,7 +134,10 @@ class StaffMembership(TimeStampedModel):
         related_name="memberships",
     )
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="memberships"
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
     )
     office = models.ForeignKey(
         Office,

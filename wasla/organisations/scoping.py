@@ -27,7 +27,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "dashboard.view": ALL_ROLES,
     "api.token.obtain": ALL_ROLES,
     "account.two_factor": ALL_ROLES,
-    "organisations.staff.view": frozenset({Role.ADMINISTRATOR, Role.PROGRAMME_MANAGER, Role.AUDITOR}),
+    "organisations.staff.view": frozenset(
+        {Role.ADMINISTRATOR, Role.PROGRAMME_MANAGER, Role.AUDITOR}
+    ),
     "organisations.staff.manage": frozenset({Role.ADMINISTRATOR}),
     "organisations.office.edit": frozenset({Role.ADMINISTRATOR}),
     "audit.view": frozenset({Role.AUDITOR}),
@@ -78,7 +80,9 @@ class DataScope:
             return queryset
         return queryset.filter(**{f"{office_field}__in": self.office_ids})
 
-    def filter_by_organisation(self, queryset: QuerySet, organisation_field: str = "organisation") -> QuerySet:
+    def filter_by_organisation(
+        self, queryset: QuerySet, organisation_field: str = "organisation"
+    ) -> QuerySet:
         if self.is_platform_admin:
             return queryset
         return queryset.filter(**{f"{organisation_field}__in": self.organisation_ids})
@@ -91,9 +95,9 @@ def _compute_scope(user) -> DataScope:
     if user.is_superuser:
         return DataScope(user_id=user.pk, is_platform_admin=True, roles=frozenset(Role))
     memberships = list(
-        StaffMembership.objects.filter(user=user, is_active=True, organisation__isnull=False).values_list(
-            "role", "organisation_id", "office_id"
-        )
+        StaffMembership.objects.filter(
+            user=user, is_active=True, organisation__isnull=False
+        ).values_list("role", "organisation_id", "office_id")
     )
     roles = frozenset(role for role, _org, _office in memberships)
     organisation_ids = frozenset(org for _role, org, _office in memberships)
@@ -135,4 +139,3 @@ def require(user, permission: str) -> DataScope:
     if not scope.can(permission):
         raise PermissionDenied
     return scope
-

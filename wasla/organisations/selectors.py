@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from wasla.organisations.models import OpeningPeriod, Office, Organisation, StaffMembership
+from wasla.organisations.models import Office, OpeningPeriod, Organisation, StaffMembership
 from wasla.organisations.scoping import require, scope_for
 
 
@@ -28,7 +28,9 @@ def office_list(
     """The public directory of open offices (where to go, when it opens)."""
     queryset = (
         Office.objects.filter(is_active=True)
-        .select_related("organisation", "locality", "locality__governorate", "locality__municipality")
+        .select_related(
+            "organisation", "locality", "locality__governorate", "locality__municipality"
+        )
         .prefetch_related(Prefetch("opening_periods", queryset=OpeningPeriod.objects.all()))
     )
     if kind:
@@ -67,7 +69,9 @@ def staff_list(*, user, organisation_slug: str | None = None) -> QuerySet:
         "user", "organisation", "office"
     )
     if not scope.is_platform_admin:
-        queryset = queryset.filter(organisation_id__in=scope.organisations_where("organisations.staff.view"))
+        queryset = queryset.filter(
+            organisation_id__in=scope.organisations_where("organisations.staff.view")
+        )
     if organisation_slug:
         queryset = queryset.filter(organisation__slug=organisation_slug)
     return queryset.order_by("organisation__name_fr", "role", "user__last_name", "user__username")

@@ -1,16 +1,17 @@
 """Writes to organisations, offices and staff memberships: one transaction each, audited."""
 
 import datetime
+import itertools
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from wasla.core.audit import audit_create, audit_record, audit_update, snapshot
-from wasla.core.models import AuditEntry
 from wasla.core.concurrency import save_versioned
 from wasla.core.exceptions import ApplicationError
-from wasla.organisations.models import OpeningPeriod, Office, Organisation, Role, StaffMembership
+from wasla.core.models import AuditEntry
+from wasla.organisations.models import Office, OpeningPeriod, Organisation, Role, StaffMembership
 from wasla.organisations.scoping import scope_for
 from wasla.territories.models import Locality
 
@@ -38,7 +39,7 @@ def _check_opening_periods(periods: list[OpeningPeriodInput]) -> None:
         by_day.setdefault(period.weekday, []).append(period)
     for weekday, day_periods in by_day.items():
         day_periods.sort(key=lambda p: p.opens)
-        for earlier, later in zip(day_periods, day_periods[1:], strict=False):
+        for earlier, later in itertools.pairwise(day_periods):
             if later.opens < earlier.closes:
                 raise ApplicationError(
                     _("On %(day)s two opening periods overlap.")
@@ -50,14 +51,18 @@ def _check_opening_periods(periods: list[OpeningPeriodInput]) -> None:
 def _check_coordinates(latitude: float, longitude: float) -> None:
     if not (30.0 <= latitude <= 37.6 and 7.4 <= longitude <= 11.7):
         raise ApplicationError(
-            _("The coordinates %(lat)s, %(lon)s are not in Tunisia.") % {"lat": latitude, "lon": longitude},
+            _("The coordinates %(lat)s, %(lon)s are not in Tunisia.")
+            % {"lat": latitude, "lon": longitude},
             code="invalid_coordinates",
         )
 
 
 def _office_state(office: Office) -> dict:
     periods = office.opening_periods.all()
-    return {**snapshot(office), "opening_hours": [f"{p.weekday} {p.opens:%H:%M}-{p.closes:%H:%M}" for p in periods]}
+    return {
+        **snapshot(office),
+        "opening_hours": [f"{p.weekday} {p.opens:%H:%M}-{p.closes:%H:%M}" for p in periods],
+    }
 
 
 @transaction.atomic
@@ -79,7 +84,10 @@ def office_update(
         raise ApplicationError(_("You may not edit this office."), code="forbidden")
     unknown = set(changes) - set(OFFICE_EDITABLE_FIELDS)
     if unknown:
-        raise ApplicationError(_("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+        raise ApplicationError(
+            _("These fields cannot be changed here: %(fields)s")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
     before = _office_state(office)
     for name, value in changes.items():
         setattr(office, name, value)
@@ -149,30 +157,42 @@ def office_create(
 
 
 @transaction.atomic
-def membership_add(*, actor, user, organisation: Organisation, role: str, office: Office | None = None) -> StaffMembership:
+def membership_add(
+    *, actor, user, organisation: Organisation, role: str, office: Office | None = None
+) -> StaffMembership:
     """Give a user a role in an organisation (and maybe at one of its offices)."""
     if actor is not None and not scope_for(actor).can_in_organisation(
         "organisations.staff.manage", organisation.pk
     ):
-        raise ApplicationError(_("You may not manage the staff of this organisation."), code="forbidden")
+        raise ApplicationError(
+            _("You may not manage the staff of this organisation."), code="forbidden"
+        )
     if role not in Role.values:
         raise ApplicationError(_("Unknown role."), code="invalid_role")
     if office is not None and office.organisation_id != organisation.pk:
-        raise ApplicationError(_("The office does not belong to this organisation."), code="invalid_office")
+        raise ApplicationError(
+            _("The office does not belong to this organisation."), code="invalid_office"
+        )
     existing = StaffMembership.objects.filter(
         user=user, organisation=organisation, office=office, role=role, is_active=True
     ).first()
     if existing:
         return existing
-    membership = StaffMembership.objects.create(user=user, organisation=organisation, office=office, role=role)
+    membership = StaffMembership.objects.create(
+        user=user, organisation=organisation, office=office, role=role
+    )
     audit_create(actor=actor, instance=membership)
     return membership
 
 
 @transaction.atomic
 def membership_end(*, actor, membership: StaffMembership) -> StaffMembership:
-    if not scope_for(actor).can_in_organisation("organisations.staff.manage", membership.organisation_id):
-        raise ApplicationError(_("You may not manage the staff of this organisation."), code="forbidden")
+    if not scope_for(actor).can_in_organisation(
+        "organisations.staff.manage", membership.organisation_id
+    ):
+        raise ApplicationError(
+            _("You may not manage the staff of this organisation."), code="forbidden"
+        )
     if actor.pk == membership.user_id and membership.role == Role.ADMINISTRATOR:
         raise ApplicationError(_("You cannot remove your own administrator role."), code="own_role")
     before = snapshot(membership)

@@ -61,8 +61,12 @@ class OfficeListView(TemplateView):
     def get_context_data(self, **kwargs):
         kind = self.request.GET.get("kind", "")
         governorate = self.request.GET.get("governorate", "").upper()
-        offices = list(selectors.office_list(kind=kind or None, governorate_code=governorate or None))
-        localities = locality_list(governorate_code=governorate or None, min_population=0 if governorate else 20_000)
+        offices = list(
+            selectors.office_list(kind=kind or None, governorate_code=governorate or None)
+        )
+        localities = locality_list(
+            governorate_code=governorate or None, min_population=0 if governorate else 20_000
+        )
         return super().get_context_data(
             offices=offices,
             kinds=Office.Kind.choices,
@@ -107,16 +111,27 @@ class OfficeEditView(PermissionRequiredMixin, View):
 
     def get(self, request, slug):
         office = self._office(slug)
-        form = OfficeForm(initial={
-            "version": office.version, "address": office.address, "phone": office.phone,
-            "email": office.email, "latitude": office.latitude, "longitude": office.longitude,
-            "is_active": office.is_active,
-        })
+        form = OfficeForm(
+            initial={
+                "version": office.version,
+                "address": office.address,
+                "phone": office.phone,
+                "email": office.email,
+                "latitude": office.latitude,
+                "longitude": office.longitude,
+                "is_active": office.is_active,
+            }
+        )
         periods = OpeningPeriodFormSet(
-            initial=[{"weekday": p.weekday, "opens": p.opens, "closes": p.closes} for p in office.opening_periods.all()],
+            initial=[
+                {"weekday": p.weekday, "opens": p.opens, "closes": p.closes}
+                for p in office.opening_periods.all()
+            ],
             prefix="hours",
         )
-        return render(request, self.template_name, {"office": office, "form": form, "periods": periods})
+        return render(
+            request, self.template_name, {"office": office, "form": form, "periods": periods}
+        )
 
     def post(self, request, slug):
         office = self._office(slug)
@@ -132,8 +147,11 @@ class OfficeEditView(PermissionRequiredMixin, View):
             ]
             try:
                 services.office_update(
-                    actor=request.user, office=office, expected_version=expected_version,
-                    opening_periods=hours, **data,
+                    actor=request.user,
+                    office=office,
+                    expected_version=expected_version,
+                    opening_periods=hours,
+                    **data,
                 )
             except ApplicationError as error:
                 form.add_error(None, error.message)
@@ -141,7 +159,9 @@ class OfficeEditView(PermissionRequiredMixin, View):
                 messages.success(request, _("The office has been saved."))
                 return redirect("organisations:office_detail", slug=office.slug)
         context = {"office": office, "form": form, "periods": periods}
-        return render(request, self.template_name, context, status=409 if form.non_field_errors() else 400)
+        return render(
+            request, self.template_name, context, status=409 if form.non_field_errors() else 400
+        )
 
 
 class StaffListView(PermissionRequiredMixin, View):
@@ -153,7 +173,9 @@ class StaffListView(PermissionRequiredMixin, View):
     def _context(self, request, form=None):
         manageable = Organisation.objects.all()
         if not self.scope.is_platform_admin:
-            manageable = manageable.filter(pk__in=self.scope.organisations_where("organisations.staff.manage"))
+            manageable = manageable.filter(
+                pk__in=self.scope.organisations_where("organisations.staff.manage")
+            )
         wanted = request.GET.get("organisation") or request.POST.get("organisation")
         organisation = manageable.filter(slug=wanted).first() or manageable.first()
         if form is None and organisation is not None:
@@ -184,8 +206,11 @@ class StaffListView(PermissionRequiredMixin, View):
         if form.is_valid():
             try:
                 services.membership_add(
-                    actor=request.user, user=form.cleaned_data["username"], organisation=organisation,
-                    role=form.cleaned_data["role"], office=form.cleaned_data["office"],
+                    actor=request.user,
+                    user=form.cleaned_data["username"],
+                    organisation=organisation,
+                    role=form.cleaned_data["role"],
+                    office=form.cleaned_data["office"],
                 )
             except ApplicationError as error:
                 form.add_error(None, error.message)

@@ -15,7 +15,15 @@ class LocalityAdmin(admin.ModelAdmin):
     list_display = ["name", "name_ar", "governorate", "municipality", "population"]
     list_filter = ["governorate"]
     search_fields = ["name", "name_ar"]
-    readonly_fields = ["geonames_id", "name", "name_ar", "latitude", "longitude", "population", "governorate"]
+    readonly_fields = [
+        "geonames_id",
+        "name",
+        "name_ar",
+        "latitude",
+        "longitude",
+        "population",
+        "governorate",
+    ]
 
 
 @admin.register(Municipality)

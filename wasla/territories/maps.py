@@ -68,7 +68,8 @@ def locality_map(
     localities = list(localities)
     markers = list(markers)
     to_xy, height = project(
-        [(loc.latitude, loc.longitude) for loc in localities] + [(m.latitude, m.longitude) for m in markers],
+        [(loc.latitude, loc.longitude) for loc in localities]
+        + [(m.latitude, m.longitude) for m in markers],
         width=width,
     )
     colours: dict[str, str] = {}

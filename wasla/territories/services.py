@@ -40,7 +40,11 @@ def territories_load(
     seen_ids: set[int] = set()
     for record in records:
         if record.admin1 not in by_admin1:
-            raise SourceError("localities", 0, f"GeoNames id {record.geonames_id} has unknown admin1 code {record.admin1!r}")
+            raise SourceError(
+                "localities",
+                0,
+                f"GeoNames id {record.geonames_id} has unknown admin1 code {record.admin1!r}",
+            )
         if record.geonames_id in seen_ids:
             raise SourceError("localities", 0, f"GeoNames id {record.geonames_id} appears twice")
         seen_ids.add(record.geonames_id)
@@ -139,7 +143,9 @@ def localities_assign_to_nearest_municipality(*, governorate: Governorate) -> in
     for locality in governorate.localities.all():
         nearest = min(
             municipalities,
-            key=lambda m: distance_km(locality.latitude, locality.longitude, m.seat.latitude, m.seat.longitude),
+            key=lambda m: distance_km(
+                locality.latitude, locality.longitude, m.seat.latitude, m.seat.longitude
+            ),
         )
         if locality.municipality_id != nearest.pk:
             locality.municipality = nearest

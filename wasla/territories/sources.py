@@ -85,10 +85,14 @@ def _bundled_cities() -> list[dict]:
 def governorate_records() -> list[GovernorateRecord]:
     """The 24 governorates. Each is matched to GeoNames through its seat city, whose
     admin1 code then places every locality in its governorate."""
-    english = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["en"], fallback=True)
+    english = gettext.translation(
+        "iso3166-2", pycountry.LOCALES_DIR, languages=["en"], fallback=True
+    )
     cities = _bundled_cities()
     records = []
-    for subdivision in sorted(pycountry.subdivisions.get(country_code=COUNTRY), key=lambda s: s.code):
+    for subdivision in sorted(
+        pycountry.subdivisions.get(country_code=COUNTRY), key=lambda s: s.code
+    ):
         wanted = _fold(subdivision.name)
         seats = [
             city
@@ -114,7 +118,9 @@ def _locality(source: str, line: int, raw: dict) -> LocalityRecord:
     try:
         geonames_id = int(raw["geonameid"])
     except (KeyError, TypeError, ValueError):
-        raise SourceError(source, line, f"geonameid {raw.get('geonameid')!r} is not a number") from None
+        raise SourceError(
+            source, line, f"geonameid {raw.get('geonameid')!r} is not a number"
+        ) from None
     name = str(raw.get("name") or "").strip()
     if not name:
         raise SourceError(source, line, "the name is empty")
@@ -128,7 +134,9 @@ def _locality(source: str, line: int, raw: dict) -> LocalityRecord:
     try:
         population = int(raw["population"])
     except (KeyError, TypeError, ValueError):
-        raise SourceError(source, line, f"population {raw.get('population')!r} is not a number") from None
+        raise SourceError(
+            source, line, f"population {raw.get('population')!r} is not a number"
+        ) from None
     if population < 0:
         raise SourceError(source, line, f"population {population} is negative")
     admin1 = str(raw.get("admin1code") or "").strip()
@@ -152,11 +160,27 @@ def bundled_locality_records() -> Iterator[LocalityRecord]:
 
 
 # Columns of a GeoNames dump (https://download.geonames.org/export/dump/readme.txt).
-GEONAMES_COLUMNS = (
-    "geonameid name asciiname alternatenames latitude longitude feature_class feature_code "
-    "countrycode cc2 admin1code admin2code admin3code admin4code population elevation dem "
-    "timezone modification_date"
-).split()
+GEONAMES_COLUMNS = [
+    "geonameid",
+    "name",
+    "asciiname",
+    "alternatenames",
+    "latitude",
+    "longitude",
+    "feature_class",
+    "feature_code",
+    "countrycode",
+    "cc2",
+    "admin1code",
+    "admin2code",
+    "admin3code",
+    "admin4code",
+    "population",
+    "elevation",
+    "dem",
+    "timezone",
+    "modification_date",
+]
 
 
 def geonames_file_locality_records(path: Path) -> Iterator[LocalityRecord]:
@@ -177,7 +201,9 @@ def geonames_file_locality_records(path: Path) -> Iterator[LocalityRecord]:
                 raw = dict(zip(GEONAMES_COLUMNS, cells, strict=True))
                 if raw["countrycode"] != COUNTRY or raw["feature_class"] != "P":
                     continue
-                raw["alternatenames"] = raw["alternatenames"].split(",") if raw["alternatenames"] else []
+                raw["alternatenames"] = (
+                    raw["alternatenames"].split(",") if raw["alternatenames"] else []
+                )
                 record = _locality(source, line_number, raw)
                 if record.population >= MIN_POPULATION:
                     yield record

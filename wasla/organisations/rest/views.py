@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from wasla.organisations import selectors, services
-from wasla.organisations.models import OpeningPeriod, Office, Organisation
+from wasla.organisations.models import Office, OpeningPeriod, Organisation
 from wasla.organisations.permissions import HasPermission
 
 
@@ -25,8 +25,19 @@ class OrganisationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
         fields = [
-            "slug", "name", "name_ar", "name_fr", "name_en", "acronym", "kind", "governorate",
-            "municipality", "website", "email", "phone", "office_count",
+            "slug",
+            "name",
+            "name_ar",
+            "name_fr",
+            "name_en",
+            "acronym",
+            "kind",
+            "governorate",
+            "municipality",
+            "website",
+            "email",
+            "phone",
+            "office_count",
         ]
 
 
@@ -40,9 +51,23 @@ class OfficeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Office
         fields = [
-            "slug", "name", "name_ar", "name_fr", "name_en", "kind", "organisation", "locality",
-            "governorate", "latitude", "longitude", "address", "phone", "email", "is_active",
-            "opening_hours", "version",
+            "slug",
+            "name",
+            "name_ar",
+            "name_fr",
+            "name_en",
+            "kind",
+            "organisation",
+            "locality",
+            "governorate",
+            "latitude",
+            "longitude",
+            "address",
+            "phone",
+            "email",
+            "is_active",
+            "opening_hours",
+            "version",
         ]
 
 
@@ -58,7 +83,9 @@ class OrganisationListApi(generics.ListAPIView):
 
     def get_queryset(self):
         params = self.request.query_params
-        return selectors.organisation_list(kind=params.get("kind"), governorate_code=params.get("governorate"))
+        return selectors.organisation_list(
+            kind=params.get("kind"), governorate_code=params.get("governorate")
+        )
 
 
 class OrganisationDetailApi(generics.RetrieveAPIView):

@@ -4,7 +4,9 @@ from wasla.territories.rest import views
 
 urlpatterns = [
     path("governorates/", views.GovernorateListApi.as_view(), name="governorate-list"),
-    path("governorates/<str:code>/", views.GovernorateDetailApi.as_view(), name="governorate-detail"),
+    path(
+        "governorates/<str:code>/", views.GovernorateDetailApi.as_view(), name="governorate-detail"
+    ),
     path("municipalities/", views.MunicipalityListApi.as_view(), name="municipality-list"),
     path("localities/", views.LocalityListApi.as_view(), name="locality-list"),
     path("localities.geojson", views.LocalityGeoJsonApi.as_view(), name="locality-geojson"),

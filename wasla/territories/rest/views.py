@@ -71,7 +71,9 @@ class MunicipalityListApi(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return selectors.municipality_list(governorate_code=self.request.query_params.get("governorate"))
+        return selectors.municipality_list(
+            governorate_code=self.request.query_params.get("governorate")
+        )
 
 
 class LocalityListApi(generics.ListAPIView):
@@ -99,7 +101,10 @@ class LocalityGeoJsonApi(APIView):
             {
                 "type": "Feature",
                 "id": locality.geonames_id,
-                "geometry": {"type": "Point", "coordinates": [locality.longitude, locality.latitude]},
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [locality.longitude, locality.latitude],
+                },
                 "properties": {
                     "name": locality.name,
                     "name_ar": locality.name_ar,

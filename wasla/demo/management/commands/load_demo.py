@@ -17,5 +17,11 @@ class Command(BaseCommand):
             return
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at /accounts/login/ with:"))
         for spec in users:
-            role = "platform administrator (Django admin)" if spec.superuser else spec.role.replace("_", " ")
-            self.stdout.write(f"  {spec.username:<12} {DEMO_PASSWORD}   {role} — {spec.office or spec.organisation}")
+            role = (
+                "platform administrator (Django admin)"
+                if spec.superuser
+                else spec.role.replace("_", " ")
+            )
+            self.stdout.write(
+                f"  {spec.username:<12} {DEMO_PASSWORD}   {role} — {spec.office or spec.organisation}"
+            )

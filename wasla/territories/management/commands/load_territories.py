@@ -39,6 +39,8 @@ class Command(BaseCommand):
                 )
         except sources.SourceError as error:
             raise CommandError(f"Nothing was loaded. {error}") from None
+        if quiet:
+            return
         self.stdout.write(
             self.style.SUCCESS(
                 f"{summary.governorates} governorates; localities: {summary.localities_created} "

@@ -1,0 +1,10 @@
+"""Settings for the test suite: the normal settings, read with WASLA_TESTING on."""
+
+import os
+
+os.environ["WASLA_TESTING"] = "1"
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made beside it
+# are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from wasla.settings import *  # noqa: F403
