@@ -69,7 +69,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "wasla.core.middleware.WaslaLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -83,6 +82,10 @@ MIDDLEWARE = [
     # Last, so that a lockout answers before any view runs.
     "axes.middleware.AxesMiddleware",
 ]
+
+if not (DEBUG or TESTING):
+    # Production serves the collected static files itself; development uses Django's finders.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "wasla.urls"
 WSGI_APPLICATION = "wasla.wsgi.application"

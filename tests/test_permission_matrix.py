@@ -1,0 +1,121 @@
+"""Every role × every page and API endpoint: allowed or denied, as docs/permissions.md says."""
+
+import json
+
+import pytest
+
+ROLES = [
+    None,
+    "administrator",
+    "counsellor",
+    "front_desk_agent",
+    "partner_caseworker",
+    "employment_officer",
+    "programme_manager",
+    "auditor",
+]
+STAFF = set(ROLES) - {None}
+EVERYONE = set(ROLES)
+
+# (method, path, roles allowed, status when allowed, status for a signed-in role denied)
+MATRIX = [
+    ("get", "/", EVERYONE, 200, None),
+    ("get", "/about/", EVERYONE, 200, None),
+    ("get", "/healthz", EVERYONE, 200, None),
+    ("get", "/territories/", EVERYONE, 200, None),
+    ("get", "/territories/map/", EVERYONE, 200, None),
+    ("get", "/territories/TN-83/", EVERYONE, 200, None),
+    ("get", "/territories/corridors/kairouan/", EVERYONE, 200, None),
+    ("get", "/organisations/", EVERYONE, 200, None),
+    ("get", "/organisations/ote/", EVERYONE, 200, None),
+    ("get", "/offices/", EVERYONE, 200, None),
+    ("get", "/offices/citizen-space-ghomrassen/", EVERYONE, 200, None),
+    ("get", "/accounts/password-reset/", EVERYONE, 200, None),
+    ("get", "/dashboard/", STAFF, 200, 403),
+    ("get", "/accounts/two-factor/", STAFF, 200, 403),
+    ("get", "/organisations/staff/", {"administrator", "programme_manager", "auditor"}, 200, 403),
+    ("get", "/accounts/audit/", {"auditor"}, 200, 403),
+    ("get", "/offices/citizen-space-ghomrassen/edit/", {"administrator"}, 200, 403),
+    # An administrator of another municipality does not even learn the edit page exists.
+    (
+        "get",
+        "/offices/citizen-space-kairouan-medina/edit/",
+        set(),
+        200,
+        {"administrator": 404, "*": 403},
+    ),
+    ("get", "/api/v1/governorates/", EVERYONE, 200, None),
+    ("get", "/api/v1/governorates/TN-83/", EVERYONE, 200, None),
+    ("get", "/api/v1/municipalities/", EVERYONE, 200, None),
+    ("get", "/api/v1/localities/?governorate=TN-83", EVERYONE, 200, None),
+    ("get", "/api/v1/localities.geojson?corridor=kairouan", EVERYONE, 200, None),
+    ("get", "/api/v1/corridors/", EVERYONE, 200, None),
+    ("get", "/api/v1/corridors/kairouan/", EVERYONE, 200, None),
+    ("get", "/api/v1/organisations/", EVERYONE, 200, None),
+    ("get", "/api/v1/organisations/ote/", EVERYONE, 200, None),
+    ("get", "/api/v1/offices/", EVERYONE, 200, None),
+    ("get", "/api/v1/offices/citizen-space-ghomrassen/", EVERYONE, 200, None),
+    ("patch", "/api/v1/offices/citizen-space-ghomrassen/", {"administrator"}, 200, 403),
+    ("patch", "/api/v1/offices/citizen-space-kairouan-medina/", set(), 200, 403),
+    ("get", "/api/v1/me/", STAFF, 200, 403),
+    ("get", "/api/schema/", EVERYONE, 200, None),
+    ("get", "/api/docs/", EVERYONE, 200, None),
+]
+
+CASES = [(method, path, role) for method, path, *_ in MATRIX for role in ROLES]
+
+
+def _expected(path, method, role):
+    for m, p, allowed, ok, denied in MATRIX:
+        if (m, p) == (method, path):
+            if role in allowed:
+                return ok
+            if role is None:
+                return 403 if p.startswith("/api/") else 302
+            if isinstance(denied, dict):
+                return denied.get(role, denied["*"])
+            return denied
+    raise LookupError(path)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "path", "role"), CASES, ids=[f"{m} {p} {r}" for m, p, r in CASES]
+)
+def test_permission_matrix(client_for, method, path, role):
+    client = client_for(role)
+    if method == "patch":
+        response = client.patch(
+            path,
+            json.dumps({"version": 1, "phone": "+21675000000"}),
+            content_type="application/json",
+        )
+    else:
+        response = client.get(path)
+    expected = _expected(path, method, role)
+    assert response.status_code == expected, f"{role} {method} {path}"
+    if expected == 302:
+        assert response.url.startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+def test_the_django_admin_is_for_platform_administrators_only(
+    client_for, client, django_user_model
+):
+    for role in STAFF:
+        response = client_for(role).get("/admin/")
+        assert response.status_code == 302 and "/admin/login/" in response.url
+    client.force_login(django_user_model.objects.get(username="platform"))
+    assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_navigation_offers_only_what_the_role_may_open(client_for):
+    assert "/accounts/audit/" in client_for("auditor").get("/").content.decode()
+    page = client_for("counsellor").get("/").content.decode()
+    assert (
+        "/accounts/audit/" not in page
+        and "/organisations/staff/" not in page
+        and "/dashboard/" in page
+    )
+    assert "/dashboard/" not in client_for(None).get("/").content.decode()
