@@ -18,7 +18,9 @@ def test_governorates_come_with_their_three_names(client, territories):
 
 
 def test_localities_filter_by_corridor_and_export_as_geojson(client, demo):
-    listed = client.get("/api/v1/localities/", {"corridor": "medenine-tataouine", "limit": 500}).json()
+    listed = client.get(
+        "/api/v1/localities/", {"corridor": "medenine-tataouine", "limit": 500}
+    ).json()
     governorates = {row["governorate"] for row in listed["results"]}
     assert governorates == {"TN-82", "TN-83"}
     geojson = client.get("/api/v1/localities.geojson", {"corridor": "medenine-tataouine"}).json()
@@ -40,7 +42,9 @@ def test_errors_are_json_in_the_language_of_the_request(client, demo):
 
 
 def test_a_token_signs_in_api_clients(client, demo, demo_password):
-    response = client.post("/api/v1/auth/token/", {"username": "manager", "password": demo_password})
+    response = client.post(
+        "/api/v1/auth/token/", {"username": "manager", "password": demo_password}
+    )
     token = response.json()["token"]
     assert Token.objects.get(key=token).user.username == "manager"
     client.logout()
@@ -57,7 +61,12 @@ def test_a_wrong_password_gets_no_token(client, demo):
 
 
 def _patch(client, payload, language="en"):
-    return client.patch(OFFICE_URL, json.dumps(payload), content_type="application/json", HTTP_ACCEPT_LANGUAGE=language)
+    return client.patch(
+        OFFICE_URL,
+        json.dumps(payload),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
 
 
 def test_an_administrator_updates_an_office_with_its_version(client_for):
@@ -80,7 +89,9 @@ def test_a_stale_version_gets_409_and_changes_nothing(client_for):
 
 
 def test_invalid_fields_are_listed_and_nothing_is_saved(client_for):
-    response = _patch(client_for("administrator"), {"version": 1, "latitude": 120, "email": "not-an-email"})
+    response = _patch(
+        client_for("administrator"), {"version": 1, "latitude": 120, "email": "not-an-email"}
+    )
     assert response.status_code == 400
     fields = response.json()["error"]["fields"]
     assert set(fields) == {"latitude", "email"}
@@ -89,7 +100,12 @@ def test_invalid_fields_are_listed_and_nothing_is_saved(client_for):
 
 def test_the_openapi_schema_describes_the_endpoints(client):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
-    for path in ["/api/v1/governorates/", "/api/v1/localities/", "/api/v1/offices/{slug}/", "/api/v1/me/"]:
+    for path in [
+        "/api/v1/governorates/",
+        "/api/v1/localities/",
+        "/api/v1/offices/{slug}/",
+        "/api/v1/me/",
+    ]:
         assert path in schema["paths"]
 
 
@@ -97,3 +113,14 @@ def test_swagger_ui_is_served_from_wasla_itself(client):
     page = client.get("/api/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in page
     assert "https://" not in page
+
+
+def test_governorate_totals_count_each_locality_once(client, demo):
+    from wasla.territories.models import Locality
+    from wasla.territories.selectors import governorate_list
+
+    kairouan = governorate_list().get(code="TN-41")
+    localities = Locality.objects.filter(governorate__code="TN-41")
+    assert kairouan.locality_count == localities.count()
+    assert kairouan.population == sum(localities.values_list("population", flat=True))
+    assert kairouan.municipality_count == 5

@@ -73,7 +73,9 @@ def test_templates_load_nothing_from_the_internet():
     assert offenders == []
 
 
-@pytest.mark.parametrize("path", ["/", "/offices/", "/territories/", "/territories/map/", "/accounts/login/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/offices/", "/territories/", "/territories/map/", "/accounts/login/"]
+)
 def test_public_pages_stay_light(client, demo, path):
     """Under 150 KB of HTML, CSS and script (images aside) for a cheap phone on a slow network."""
     from django.contrib.staticfiles import finders
@@ -115,7 +117,11 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
 def test_settings_refuse_to_start_without_a_secret_in_production():
     env = {**_environment_without_test_settings(), "WASLA_DEBUG": "0", "WASLA_SECRET_KEY": ""}
     result = subprocess.run(
-        [sys.executable, "-c", "import wasla.settings"], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
+        [sys.executable, "-c", "import wasla.settings"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode != 0
     assert "WASLA_SECRET_KEY" in result.stderr

@@ -16,6 +16,11 @@ class SignInForm(AuthenticationForm):
         "inactive": _("The username or the password is not right. Both may be case-sensitive."),
     }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Autofocus would jump over the skip link and the page heading that screen readers announce.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
+
 
 class TokenForm(forms.Form):
     token = forms.CharField(

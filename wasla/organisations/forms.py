@@ -16,8 +16,9 @@ class OfficeForm(forms.Form):
 
 
 class OpeningPeriodForm(forms.Form):
+    # The blank choice lets the spare rows of the form stay empty and be ignored.
     weekday = forms.TypedChoiceField(
-        label=_("Day"), choices=OpeningPeriod.Weekday.choices, coerce=int
+        label=_("Day"), choices=[("", "—"), *OpeningPeriod.Weekday.choices], coerce=int
     )
     opens = forms.TimeField(label=_("Opens"), widget=forms.TimeInput(attrs={"type": "time"}))
     closes = forms.TimeField(label=_("Closes"), widget=forms.TimeInput(attrs={"type": "time"}))

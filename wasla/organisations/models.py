@@ -89,6 +89,15 @@ class Office(TrilingualNameModel, VersionedModel):
         verbose_name = _("office")
         verbose_name_plural = _("offices")
 
+    def opening_hours_by_day(self) -> list[tuple[str, list["OpeningPeriod"]]]:
+        """Opening periods grouped per weekday, Monday first, for display."""
+        days: dict[int, list[OpeningPeriod]] = {}
+        for period in self.opening_periods.all():
+            days.setdefault(period.weekday, []).append(period)
+        return [
+            (OpeningPeriod.Weekday(day).label, periods) for day, periods in sorted(days.items())
+        ]
+
 
 class OpeningPeriod(models.Model):
     """One span of opening on one weekday; a day may have two (morning and afternoon)."""

@@ -85,7 +85,7 @@ def locality_map(
             MapPoint(
                 x=x,
                 y=y,
-                radius=round(max(2.0, min(14.0, math.sqrt(locality.population) / 40)), 1),
+                radius=round(max(3.0, min(16.0, math.sqrt(locality.population) / 28)), 1),
                 label=locality.display_name,
                 title=f"{locality.display_name} — {governorate.name}",
                 colour=colours[governorate.code],

@@ -1,14 +1,28 @@
 """Reads of territories. Territories are public knowledge: no scoping needed."""
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from wasla.territories.models import Corridor, Governorate, Locality, Municipality
 
 
+def _locality_totals(outer_field: str) -> dict:
+    """Count and population of localities as subqueries: summing across two joins would
+    count each locality once per municipality."""
+    localities = (
+        Locality.objects.filter(**{outer_field: OuterRef("pk")}).order_by().values(outer_field)
+    )
+    return {
+        "locality_count": Coalesce(Subquery(localities.annotate(n=Count("pk")).values("n")), 0),
+        "population": Coalesce(
+            Subquery(localities.annotate(total=Sum("population")).values("total")), 0
+        ),
+    }
+
+
 def governorate_list() -> QuerySet:
     return Governorate.objects.annotate(
-        locality_count=Count("localities", distinct=True),
-        population=Sum("localities__population"),
+        **_locality_totals("governorate"),
         municipality_count=Count("municipalities", distinct=True),
     ).order_by("code")
 
@@ -19,8 +33,7 @@ def governorate_get(*, code: str) -> Governorate:
 
 def municipality_list(*, governorate_code: str | None = None) -> QuerySet:
     queryset = Municipality.objects.select_related("governorate", "seat").annotate(
-        locality_count=Count("localities", distinct=True),
-        population=Sum("localities__population"),
+        **_locality_totals("municipality")
     )
     if governorate_code:
         queryset = queryset.filter(governorate__code=governorate_code.upper())

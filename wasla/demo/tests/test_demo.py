@@ -22,14 +22,37 @@ def test_the_demo_holds_the_landscape_of_the_seeds_and_loads_twice_the_same(demo
     first = _counts()
     demo_load()
     assert _counts() == first
-    antennas = set(Office.objects.filter(kind=Office.Kind.REINTEGRATION_ANTENNA).values_list("locality__name", flat=True))
-    assert antennas == {"Tunis", "Sfax", "Medenine", "Bizerte", "El Kef", "Tataouine", "Monastir", "Kairouan", "Gafsa"}
+    antennas = set(
+        Office.objects.filter(kind=Office.Kind.REINTEGRATION_ANTENNA).values_list(
+            "locality__name", flat=True
+        )
+    )
+    assert antennas == {
+        "Tunis",
+        "Sfax",
+        "Medenine",
+        "Bizerte",
+        "El Kef",
+        "Tataouine",
+        "Monastir",
+        "Kairouan",
+        "Gafsa",
+    }
     assert Office.objects.filter(kind=Office.Kind.INCUBATOR, locality__name="Tataouine").exists()
     assert Office.objects.filter(kind=Office.Kind.CITIZEN_SPACE).count() >= 6
-    assert {"unft-kairouan", "unft-tataouine", "lda-kairouan", "skills-to-succeed", "tunisia-ecotourism", "aneti", "ote"} <= set(
-        Organisation.objects.values_list("slug", flat=True)
-    )
-    assert set(Corridor.objects.values_list("slug", flat=True)) == {"kairouan", "medenine-tataouine"}
+    assert {
+        "unft-kairouan",
+        "unft-tataouine",
+        "lda-kairouan",
+        "skills-to-succeed",
+        "tunisia-ecotourism",
+        "aneti",
+        "ote",
+    } <= set(Organisation.objects.values_list("slug", flat=True))
+    assert set(Corridor.objects.values_list("slug", flat=True)) == {
+        "kairouan",
+        "medenine-tataouine",
+    }
     governorates = set(Municipality.objects.values_list("governorate__code", flat=True))
     assert governorates == {"TN-11", "TN-41", "TN-82", "TN-83"}
 
@@ -44,4 +67,7 @@ def test_there_is_a_demo_user_for_every_role(demo):
 def test_every_office_has_opening_hours_and_a_position(demo):
     for office in Office.objects.all():
         assert office.opening_periods.exists(), office.slug
-        assert (office.latitude, office.longitude) == (office.locality.latitude, office.locality.longitude)
+        assert (office.latitude, office.longitude) == (
+            office.locality.latitude,
+            office.locality.longitude,
+        )

@@ -142,5 +142,7 @@ def test_coordinates_outside_tunisia_are_refused(tmp_path):
         ),
         encoding="utf-8",
     )
-    with pytest.raises(CommandError, match=re.escape("line 1: coordinates 48.85, 2.35 lie outside Tunisia")):
+    with pytest.raises(
+        CommandError, match=re.escape("line 1: coordinates 48.85, 2.35 lie outside Tunisia")
+    ):
         call_command("load_territories", file=dump, verbosity=0)
