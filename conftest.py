@@ -27,6 +27,16 @@ def _no_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
 
 
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Messages raised by services called straight from a test read in English; requests
+    still choose their own language through the middleware."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def territories(db):
     from wasla.territories import sources
