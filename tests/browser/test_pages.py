@@ -14,7 +14,8 @@ def _sign_in(page, site, username):
     page.goto(f"{site}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("main button[type=submit]")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
     page.wait_for_url(f"{site}/dashboard/")
 
 
@@ -37,14 +38,14 @@ def test_the_public_switches_between_arabic_and_french(page_factory, site):
     assert page.locator("html").get_attribute("lang") == "ar"
     screenshot(page, "home-ar-phone")
     page.select_option("#language-select", "fr")
-    page.click(".language-switch button")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click(".language-switch button")
     assert page.locator("html").get_attribute("dir") == "ltr"
     assert page.locator("html").get_attribute("lang") == "fr"
     screenshot(page, "home-fr-phone")
     page.select_option("#language-select", "ar")
-    page.click(".language-switch button")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click(".language-switch button")
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.outside_requests == []
 
@@ -55,7 +56,9 @@ def test_the_localities_map_draws_every_place_and_zooms_to_a_governorate(page_fa
     circles = page.locator("figure.map-figure svg circle.map-point")
     assert circles.count() >= 250
     screenshot(page, "map-tunisia-fr")
-    page.select_option("#governorate", "TN-83")
+    page.wait_for_function("typeof window.htmx !== 'undefined'")
+    with page.expect_response(lambda response: "governorate=TN-83" in response.url):
+        page.select_option("#governorate", "TN-83")
     page.wait_for_function(
         "document.querySelectorAll('figure.map-figure svg circle.map-point').length < 20"
     )
