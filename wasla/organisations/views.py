@@ -73,7 +73,12 @@ class OfficeListView(TemplateView):
             governorates=governorate_list(),
             selected_kind=kind,
             selected_governorate=governorate,
-            map=locality_map(localities, markers=_office_markers(offices), label_population=10**9),
+            map=locality_map(
+                localities,
+                markers=_office_markers(offices),
+                # Name the places once a governorate is chosen; the whole country would be a blur.
+                label_population=0 if governorate else 10**9,
+            ),
             **kwargs,
         )
 

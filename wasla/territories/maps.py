@@ -3,7 +3,10 @@
 import math
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 # Colour-blind-safe palette (Okabe–Ito), cycled over governorates.
+OFFICE_COLOUR = "#a3261d"
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000"]
 
 
@@ -93,6 +96,8 @@ def locality_map(
                 show_label=locality.population >= label_population,
             )
         )
+    if markers:
+        legend.append((gettext("Office"), OFFICE_COLOUR))
     for marker in markers:
         x, y = to_xy(marker.latitude, marker.longitude)
         points.append(
