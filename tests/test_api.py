@@ -124,3 +124,12 @@ def test_governorate_totals_count_each_locality_once(client, demo):
     assert kairouan.locality_count == localities.count()
     assert kairouan.population == sum(localities.values_list("population", flat=True))
     assert kairouan.municipality_count == 5
+
+
+def test_an_account_without_a_role_gets_no_token(client, demo, django_user_model):
+    django_user_model.objects.create_user("visitor", password="a-long-password-2")
+    response = client.post(
+        "/api/v1/auth/token/", {"username": "visitor", "password": "a-long-password-2"}
+    )
+    assert response.status_code == 403
+    assert not Token.objects.filter(user__username="visitor").exists()

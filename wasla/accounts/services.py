@@ -1,9 +1,8 @@
-"""Writes about accounts: two-factor devices and API tokens."""
+"""Writes about accounts: two-factor devices."""
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
 from wasla.core.exceptions import ApplicationError
 
@@ -47,10 +46,3 @@ def two_factor_device_remove(*, user, token: str) -> None:
             code="bad_token",
         )
     TOTPDevice.objects.filter(user=user).delete()
-
-
-@transaction.atomic
-def api_token_renew(*, user) -> Token:
-    """A fresh API token; the old one stops working."""
-    Token.objects.filter(user=user).delete()
-    return Token.objects.create(user=user)

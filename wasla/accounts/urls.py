@@ -1,3 +1,4 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from wasla.accounts import views
@@ -6,7 +7,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
-    path("logout/", views.SignOutView.as_view(), name="logout"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("verify/", views.VerifyView.as_view(), name="verify"),
     path("two-factor/", views.TwoFactorView.as_view(), name="two_factor"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),

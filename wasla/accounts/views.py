@@ -44,10 +44,6 @@ class SignInView(auth_views.LoginView):
         return response
 
 
-class SignOutView(auth_views.LogoutView):
-    pass
-
-
 class VerifyView(LoginRequiredMixin, View):
     """Second step of sign-in for users who turned two-factor on."""
 

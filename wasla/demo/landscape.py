@@ -146,6 +146,23 @@ def _citizen_space(slug: str, locality: str, name_ar: str, name_fr: str) -> Offi
     )
 
 
+def _municipality(
+    slug: str, governorate: str, seat: str, names: tuple[str, str, str], offices
+) -> OrganisationSpec:
+    """A municipality as an organisation, with the Citizen Spaces it runs."""
+    name_ar, name_fr, name_en = names
+    return OrganisationSpec(
+        slug=f"municipality-{slug}",
+        kind="municipality",
+        governorate=governorate,
+        municipality=seat,
+        name_ar=f"بلدية {name_ar}",
+        name_fr=f"Municipalité de {name_fr}",
+        name_en=f"Municipality of {name_en}",
+        offices=offices,
+    )
+
+
 ORGANISATIONS = [
     OrganisationSpec(
         slug="unft-kairouan",
@@ -340,14 +357,11 @@ ORGANISATIONS = [
         name_fr="Cities Alliance",
         name_en="Cities Alliance",
     ),
-    OrganisationSpec(
-        slug="municipality-kairouan",
-        kind="municipality",
-        governorate="TN-41",
-        municipality="Kairouan",
-        name_ar="بلدية القيروان",
-        name_fr="Municipalité de Kairouan",
-        name_en="Municipality of Kairouan",
+    _municipality(
+        "kairouan",
+        "TN-41",
+        "Kairouan",
+        ("القيروان", "Kairouan", "Kairouan"),
         offices=[
             _citizen_space("kairouan-medina", "Kairouan", "القيروان المدينة", "Kairouan Médina"),
             _citizen_space(
@@ -358,69 +372,51 @@ ORGANISATIONS = [
             ),
         ],
     ),
-    OrganisationSpec(
-        slug="municipality-haffouz",
-        kind="municipality",
-        governorate="TN-41",
-        municipality="Haffouz",
-        name_ar="بلدية حفوز",
-        name_fr="Municipalité de Haffouz",
-        name_en="Municipality of Haffouz",
+    _municipality(
+        "haffouz",
+        "TN-41",
+        "Haffouz",
+        ("حفوز", "Haffouz", "Haffouz"),
         offices=[_citizen_space("haffouz", "Haffouz", "حفوز", "Haffouz")],
     ),
-    OrganisationSpec(
-        slug="municipality-medenine",
-        kind="municipality",
-        governorate="TN-82",
-        municipality="Medenine",
-        name_ar="بلدية مدنين",
-        name_fr="Municipalité de Médenine",
-        name_en="Municipality of Medenine",
+    _municipality(
+        "medenine",
+        "TN-82",
+        "Medenine",
+        ("مدنين", "Médenine", "Medenine"),
         offices=[_citizen_space("medenine", "Medenine", "مدنين", "Médenine")],
     ),
-    OrganisationSpec(
-        slug="municipality-ben-gardane",
-        kind="municipality",
-        governorate="TN-82",
-        municipality="Ben Gardane",
-        name_ar="بلدية بن قردان",
-        name_fr="Municipalité de Ben Gardane",
-        name_en="Municipality of Ben Guerdane",
+    _municipality(
+        "ben-gardane",
+        "TN-82",
+        "Ben Gardane",
+        ("بن قردان", "Ben Gardane", "Ben Guerdane"),
         offices=[_citizen_space("ben-gardane", "Ben Gardane", "بن قردان", "Ben Gardane")],
     ),
-    OrganisationSpec(
-        slug="municipality-tataouine",
-        kind="municipality",
-        governorate="TN-83",
-        municipality="Tataouine",
-        name_ar="بلدية تطاوين",
-        name_fr="Municipalité de Tataouine",
-        name_en="Municipality of Tataouine",
+    _municipality(
+        "tataouine",
+        "TN-83",
+        "Tataouine",
+        ("تطاوين", "Tataouine", "Tataouine"),
         offices=[
             _citizen_space("tataouine-centre", "Tataouine", "تطاوين المدينة", "Tataouine centre"),
         ],
     ),
-    OrganisationSpec(
-        slug="municipality-ghomrassen",
-        kind="municipality",
-        governorate="TN-83",
-        municipality="Ghomrassen",
-        name_ar="بلدية غمراسن",
-        name_fr="Municipalité de Ghomrassen",
-        name_en="Municipality of Ghomrassen",
+    _municipality(
+        "ghomrassen",
+        "TN-83",
+        "Ghomrassen",
+        ("غمراسن", "Ghomrassen", "Ghomrassen"),
         offices=[
             _citizen_space("ghomrassen", "Ghomrassen", "غمراسن", "Ghomrassen"),
             _citizen_space("ksar-el-ababsa", "Ksar el Ababsa", "قصر العبابسة", "Ksar el Ababsa"),
         ],
     ),
-    OrganisationSpec(
-        slug="municipality-tunis",
-        kind="municipality",
-        governorate="TN-11",
-        municipality="Tunis",
-        name_ar="بلدية تونس",
-        name_fr="Municipalité de Tunis",
-        name_en="Municipality of Tunis",
+    _municipality(
+        "tunis",
+        "TN-11",
+        "Tunis",
+        ("تونس", "Tunis", "Tunis"),
         offices=[_citizen_space("tunis-bab-souika", "Tunis", "باب سويقة", "Bab Souika")],
     ),
 ]
