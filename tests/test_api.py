@@ -33,7 +33,8 @@ def test_localities_filter_by_corridor_and_export_as_geojson(client, demo):
 def test_errors_are_json_in_the_language_of_the_request(client, demo):
     french = client.get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="fr")
     english = client.get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="en")
-    assert french.status_code == english.status_code == 403
+    assert french.status_code == english.status_code == 401
+    assert english["WWW-Authenticate"] == "Token"
     assert english.json()["error"]["message"] == "Authentication credentials were not provided."
     assert french.json()["error"]["message"] == "Informations d'authentification non fournies."
     assert french["Content-Language"] == "fr"

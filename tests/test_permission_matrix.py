@@ -71,7 +71,7 @@ def _expected(path, method, role):
             if role in allowed:
                 return ok
             if role is None:
-                return 403 if p.startswith("/api/") else 302
+                return 401 if p.startswith("/api/") else 302
             if isinstance(denied, dict):
                 return denied.get(role, denied["*"])
             return denied
