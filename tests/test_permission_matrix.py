@@ -15,6 +15,7 @@ ROLES = [
     "auditor",
 ]
 STAFF = set(ROLES) - {None}
+FRONT_LINE = {"counsellor", "front_desk_agent", "employment_officer"}
 EVERYONE = set(ROLES)
 
 # (method, path, roles allowed, status when allowed, status for a signed-in role denied)
@@ -58,9 +59,80 @@ MATRIX = [
     ("patch", "/api/v1/offices/citizen-space-ghomrassen/", {"administrator"}, 200, 403),
     ("patch", "/api/v1/offices/citizen-space-kairouan-medina/", set(), 200, 403),
     ("get", "/api/v1/me/", STAFF, 200, 403),
+    ("get", "/people/", FRONT_LINE, 200, 403),
+    ("get", "/people/new/", FRONT_LINE, 200, 403),
+    (
+        "get",
+        "/people/{counsellor_person}/",
+        {"counsellor"},
+        200,
+        {"front_desk_agent": 404, "employment_officer": 404, "*": 403},
+    ),
+    (
+        "get",
+        "/people/{counsellor_person}/edit/",
+        {"counsellor"},
+        200,
+        {"front_desk_agent": 404, "employment_officer": 404, "*": 403},
+    ),
+    (
+        "get",
+        "/people/{counsellor_person}/access/",
+        {"counsellor"},
+        200,
+        {"front_desk_agent": 404, "employment_officer": 404, "*": 403},
+    ),
+    (
+        "get",
+        "/people/{counsellor_person}/access.json",
+        {"counsellor"},
+        200,
+        {"front_desk_agent": 404, "employment_officer": 404, "*": 403},
+    ),
+    ("get", "/people/export/pseudonymised.csv", {"programme_manager"}, 200, 403),
+    ("get", "/api/v1/persons/", FRONT_LINE, 200, 403),
+    (
+        "get",
+        "/api/v1/persons/{counsellor_person}/",
+        {"counsellor"},
+        200,
+        {"front_desk_agent": 404, "employment_officer": 404, "*": 403},
+    ),
+    (
+        "get",
+        "/api/v1/persons/{counsellor_person}/migration-episodes/",
+        {"counsellor"},
+        200,
+        {"front_desk_agent": 404, "employment_officer": 404, "*": 403},
+    ),
+    (
+        "get",
+        "/api/v1/persons/{counsellor_person}/access/",
+        {"counsellor"},
+        200,
+        {"front_desk_agent": 404, "employment_officer": 404, "*": 403},
+    ),
+    ("get", "/api/v1/consents/", FRONT_LINE, 200, 403),
     ("get", "/api/schema/", EVERYONE, 200, None),
     ("get", "/api/docs/", EVERYONE, 200, None),
 ]
+
+
+def _counsellor_person(user_for_role):
+    """A person registered at the Medenine antenna, where the demo counsellor works."""
+    from wasla.organisations.models import Office
+    from wasla.people.services import person_register
+
+    return person_register(
+        actor=user_for_role("counsellor"),
+        office=Office.objects.get(slug="ote-antenna-medenine"),
+        given_name_latin="Amel",
+        sex="female",
+        birth_year=1990,
+        population_group="returning_migrant",
+        contact_channel="sms",
+    )
+
 
 CASES = [(method, path, role) for method, path, *_ in MATRIX for role in ROLES]
 
@@ -82,7 +154,10 @@ def _expected(path, method, role):
 @pytest.mark.parametrize(
     ("method", "path", "role"), CASES, ids=[f"{m} {p} {r}" for m, p, r in CASES]
 )
-def test_permission_matrix(client_for, method, path, role):
+def test_permission_matrix(client_for, user_for_role, method, path, role):
+    template = path
+    if "{counsellor_person}" in path:
+        path = path.replace("{counsellor_person}", _counsellor_person(user_for_role).reference)
     client = client_for(role)
     if method == "patch":
         response = client.patch(
@@ -92,7 +167,7 @@ def test_permission_matrix(client_for, method, path, role):
         )
     else:
         response = client.get(path)
-    expected = _expected(path, method, role)
+    expected = _expected(template, method, role)
     assert response.status_code == expected, f"{role} {method} {path}"
     if expected == 302:
         assert response.url.startswith("/accounts/login/")

@@ -37,6 +37,10 @@ if not SECRET_KEY:
         raise RuntimeError("WASLA_SECRET_KEY must be set when WASLA_DEBUG is off.")
     SECRET_KEY = "insecure-development-key-never-used-in-production-" + "x" * 20
 
+# Keys the pseudonyms of exported records; kept apart from SECRET_KEY so that rotating one does
+# not change the other. Shared with no one.
+WASLA_PSEUDONYM_KEY = os.environ.get("WASLA_PSEUDONYM_KEY", SECRET_KEY)
+
 ALLOWED_HOSTS = env_list("WASLA_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("WASLA_CSRF_TRUSTED_ORIGINS")
 
@@ -63,6 +67,7 @@ INSTALLED_APPS = [
     "wasla.territories",
     "wasla.organisations",
     "wasla.accounts",
+    "wasla.people",
     "wasla.dashboards",
     "wasla.demo",
 ]

@@ -9,6 +9,7 @@ from wasla.accounts.rest.views import MeView, TokenView
 api_v1 = [
     path("", include("wasla.territories.rest.urls")),
     path("", include("wasla.organisations.rest.urls")),
+    path("", include("wasla.people.rest.urls")),
     path("me/", MeView.as_view(), name="me"),
     path("auth/token/", TokenView.as_view(), name="token"),
 ]
@@ -19,6 +20,7 @@ urlpatterns = [
     path("accounts/", include("wasla.accounts.urls")),
     path("dashboard/", include("wasla.dashboards.urls")),
     path("territories/", include("wasla.territories.urls")),
+    path("people/", include("wasla.people.urls")),
     path("", include("wasla.organisations.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -17,6 +17,7 @@ class NavigationItem:
 NAVIGATION = [
     (_("Home"), "core:home", None),
     (_("Dashboard"), "dashboards:home", "dashboard.view"),
+    (_("People"), "people:person_list", "people.view"),
     (_("Offices"), "organisations:office_list", None),
     (_("Organisations"), "organisations:organisation_list", None),
     (_("Territories"), "territories:governorate_list", None),

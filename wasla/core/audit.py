@@ -83,3 +83,20 @@ def audit_delete(*, actor, instance: models.Model, before: dict) -> AuditEntry:
     return audit_record(
         actor=actor, action=AuditEntry.Action.DELETE, instance=instance, before=before
     )
+
+
+def audit_redact(*, target_type: str, target_ids: list[str], fields: list[str]) -> int:
+    """Erase `fields` from the recorded before/after of these records (right to erasure):
+    the trail keeps who changed what and when, not the erased values."""
+    redacted = 0
+    for entry in AuditEntry.objects.filter(target_type=target_type, target_id__in=target_ids):
+        for side in ("before", "after"):
+            values = getattr(entry, side)
+            if values:
+                for field in fields:
+                    if field in values and values[field] not in ("", None):
+                        values[field] = "[erased]"
+        entry.target_label = f"{target_type} #{entry.target_id}"
+        entry.save(update_fields=["before", "after", "target_label"])
+        redacted += 1
+    return redacted

@@ -21,6 +21,8 @@ from wasla.organisations.models import Office, Role, StaffMembership
 
 ALL_ROLES = frozenset(Role)
 OFFICE_BOUND_ROLES = frozenset({Role.COUNSELLOR, Role.FRONT_DESK_AGENT})
+# Those who meet people at a desk and keep their records.
+FRONT_LINE_ROLES = frozenset({Role.COUNSELLOR, Role.FRONT_DESK_AGENT, Role.EMPLOYMENT_OFFICER})
 
 # Each named operation and the roles that may perform it.
 PERMISSIONS: dict[str, frozenset[Role]] = {
@@ -33,6 +35,15 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "organisations.staff.manage": frozenset({Role.ADMINISTRATOR}),
     "organisations.office.edit": frozenset({Role.ADMINISTRATOR}),
     "audit.view": frozenset({Role.AUDITOR}),
+    # The person registry (docs/people.md). Partners see people only through referrals.
+    "people.view": FRONT_LINE_ROLES,
+    "people.register": FRONT_LINE_ROLES,
+    "people.edit": FRONT_LINE_ROLES,
+    "people.consent.manage": FRONT_LINE_ROLES,
+    "people.access_export": FRONT_LINE_ROLES,
+    "people.national_id.view": frozenset({Role.COUNSELLOR, Role.FRONT_DESK_AGENT}),
+    "people.anonymise": frozenset({Role.ADMINISTRATOR}),
+    "people.pseudonymised_export": frozenset({Role.PROGRAMME_MANAGER}),
 }
 
 

@@ -1,0 +1,191 @@
+import functools
+import gettext
+
+import pycountry
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from wasla.people.models import Consent, MigrationEpisode, Person
+from wasla.territories.models import Locality
+
+
+@functools.cache
+def _country_names(language: str) -> list[tuple[str, str]]:
+    translation = gettext.translation(
+        "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
+    )
+    names = [
+        (country.alpha_2, translation.gettext(country.name)) for country in pycountry.countries
+    ]
+    tunisia = [pair for pair in names if pair[0] == "TN"]
+    return tunisia + sorted((pair for pair in names if pair[0] != "TN"), key=lambda pair: pair[1])
+
+
+def country_choices() -> list[tuple[str, str]]:
+    return _country_names((get_language() or "ar")[:2])
+
+
+class LocalityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, locality):
+        return f"{locality.display_name} — {locality.governorate.name}"
+
+
+def _locality_field(label):
+    return LocalityChoiceField(
+        label=label,
+        queryset=Locality.objects.select_related("governorate").order_by(
+            "governorate__code", "name"
+        ),
+        required=False,
+    )
+
+
+class PersonForm(forms.Form):
+    """What the desk types; the registry service checks and normalises it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    given_name_ar = forms.CharField(
+        label=_("Given name (Arabic script)"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
+    )
+    father_name_ar = forms.CharField(
+        label=_("Father's name (Arabic script)"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
+    )
+    family_name_ar = forms.CharField(
+        label=_("Family name (Arabic script)"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
+    )
+    given_name_latin = forms.CharField(
+        label=_("Given name (Latin script)"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"dir": "ltr"}),
+    )
+    father_name_latin = forms.CharField(
+        label=_("Father's name (Latin script)"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"dir": "ltr"}),
+    )
+    family_name_latin = forms.CharField(
+        label=_("Family name (Latin script)"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"dir": "ltr"}),
+    )
+    sex = forms.ChoiceField(label=_("Sex"), choices=Person.Sex.choices, widget=forms.RadioSelect)
+    birth_date = forms.DateField(
+        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    birth_year = forms.IntegerField(
+        label=_("Year of birth, if the date is not known"), required=False
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "dir": "ltr", "autocomplete": "off"}),
+    )
+    email = forms.EmailField(label=_("Email"), required=False)
+    national_id = forms.CharField(
+        label=_("National identity card number"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr", "autocomplete": "off"}),
+    )
+    nationality = forms.ChoiceField(label=_("Nationality"), choices=country_choices, initial="TN")
+    population_group = forms.ChoiceField(
+        label=_("Population group"), choices=Person.PopulationGroup.choices
+    )
+    residence_locality = _locality_field(_("Lives in"))
+    origin_locality = _locality_field(_("Comes from"))
+    education_level = forms.ChoiceField(
+        label=_("Education"), choices=[("", "—"), *Person.EducationLevel.choices], required=False
+    )
+    occupations = forms.CharField(
+        label=_("Occupations (ISCO-08 codes, separated by commas)"),
+        required=False,
+        widget=forms.TextInput(attrs={"dir": "ltr"}),
+    )
+    skills = forms.CharField(
+        label=_("Skills"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    has_disability = forms.BooleanField(label=_("Has a disability"), required=False)
+    disability_notes = forms.CharField(
+        label=_("Disability: what helps"), max_length=255, required=False
+    )
+    household_size = forms.IntegerField(
+        label=_("Household size"), required=False, min_value=1, max_value=40
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred language"),
+        choices=[("ar", "العربية"), ("fr", "Français"), ("en", "English")],
+    )
+    contact_channel = forms.ChoiceField(
+        label=_("Preferred contact channel"), choices=Person.ContactChannel.choices
+    )
+
+    def __init__(self, *args, show_national_id: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not show_national_id:
+            del self.fields["national_id"]
+
+    def person_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        return data
+
+    @classmethod
+    def initial_from(cls, person: Person) -> dict:
+        initial = {name: getattr(person, name) for name in cls.base_fields if hasattr(person, name)}
+        initial["occupations"] = ", ".join(person.occupations)
+        initial["version"] = person.version
+        return initial
+
+
+class MigrationEpisodeForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=MigrationEpisode.Kind.choices)
+    departure_country = forms.ChoiceField(
+        label=_("Country of departure"), choices=country_choices, initial="TN"
+    )
+    departure_locality = _locality_field(_("Locality of departure (in Tunisia)"))
+    destination_country = forms.ChoiceField(
+        label=_("Country of destination"), choices=country_choices, initial="TN"
+    )
+    destination_locality = _locality_field(_("Locality of destination (in Tunisia)"))
+    started_on = forms.DateField(
+        label=_("Left on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ended_on = forms.DateField(
+        label=_("Arrived on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    year = forms.IntegerField(label=_("Year"), required=False)
+    return_type = forms.ChoiceField(
+        label=_("Kind of return"),
+        required=False,
+        choices=[("", "—"), *MigrationEpisode.ReturnType.choices],
+    )
+    notes = forms.CharField(label=_("Notes"), max_length=255, required=False)
+
+
+class ConsentForm(forms.Form):
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=Consent.Purpose.choices)
+    given_on = forms.DateField(label=_("Given on"), widget=forms.DateInput(attrs={"type": "date"}))
+    method = forms.ChoiceField(label=_("How it was given"), choices=Consent.Method.choices)
+    notes = forms.CharField(label=_("Notes"), max_length=255, required=False)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name, phone, identity card number or reference"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )

@@ -1,0 +1,307 @@
+"""The person registry: who a person is, where they live and come from, their migration
+history and what they consented to. Names are stored as written, in Arabic and/or Latin script."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from wasla.core.models import TimeStampedModel, VersionedModel
+from wasla.organisations.models import Office
+from wasla.territories.models import Locality
+
+# No 0/O, 1/I/L: a reference read aloud over the phone must not be misheard.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_person_reference() -> str:
+    return "P-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(7))
+
+
+class Person(VersionedModel):
+    class Sex(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+
+    class PopulationGroup(models.TextChoices):
+        INTERNAL_MIGRANT = "internal_migrant", _("Internal migrant")
+        RETURNING_MIGRANT = "returning_migrant", _("Returning migrant")
+        FORCIBLY_DISPLACED = "forcibly_displaced", _("Forcibly displaced person")
+        HOST_COMMUNITY = "host_community", _("Host community")
+
+    class EducationLevel(models.TextChoices):
+        NONE = "none", _("No schooling")
+        PRIMARY = "primary", _("Primary")
+        LOWER_SECONDARY = "lower_secondary", _("Lower secondary")
+        UPPER_SECONDARY = "upper_secondary", _("Secondary (baccalaureate)")
+        VOCATIONAL = "vocational", _("Vocational training")
+        HIGHER = "higher", _("Higher education")
+
+    class ContactChannel(models.TextChoices):
+        SMS = "sms", _("SMS")
+        PHONE_CALL = "phone_call", _("Phone call")
+        WHATSAPP = "whatsapp", _("WhatsApp")
+        EMAIL = "email", _("Email")
+        IN_PERSON = "in_person", _("In person")
+
+    reference = models.CharField(
+        _("reference"), max_length=12, unique=True, default=new_person_reference
+    )
+    given_name_ar = models.CharField(_("given name (Arabic script)"), max_length=100, blank=True)
+    father_name_ar = models.CharField(
+        _("father's name (Arabic script)"), max_length=100, blank=True
+    )
+    family_name_ar = models.CharField(_("family name (Arabic script)"), max_length=100, blank=True)
+    given_name_latin = models.CharField(_("given name (Latin script)"), max_length=100, blank=True)
+    father_name_latin = models.CharField(
+        _("father's name (Latin script)"), max_length=100, blank=True
+    )
+    family_name_latin = models.CharField(
+        _("family name (Latin script)"), max_length=100, blank=True
+    )
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    # Always set: from the date when known, alone when only the year is known.
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"))
+    phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)
+    email = models.EmailField(_("email"), blank=True)
+    national_id = models.CharField(  # noqa: DJ001
+        _("national identity card number"), max_length=8, null=True, blank=True
+    )
+    nationality = models.CharField(_("nationality"), max_length=2, default="TN")
+    population_group = models.CharField(
+        _("population group"), max_length=30, choices=PopulationGroup.choices
+    )
+    residence_locality = models.ForeignKey(
+        Locality,
+        verbose_name=_("lives in"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    origin_locality = models.ForeignKey(
+        Locality,
+        verbose_name=_("comes from"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    education_level = models.CharField(
+        _("education"), max_length=20, choices=EducationLevel.choices, blank=True
+    )
+    occupations = models.JSONField(_("occupations (ISCO-08 codes)"), default=list, blank=True)
+    skills = models.TextField(_("skills"), blank=True)
+    has_disability = models.BooleanField(_("has a disability"), default=False)
+    disability_notes = models.CharField(_("disability: what helps"), max_length=255, blank=True)
+    household_size = models.PositiveSmallIntegerField(_("household size"), null=True, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=5, choices=settings.LANGUAGES, default="ar"
+    )
+    contact_channel = models.CharField(
+        _("preferred contact channel"),
+        max_length=20,
+        choices=ContactChannel.choices,
+        default=ContactChannel.SMS,
+    )
+    registered_office = models.ForeignKey(
+        Office,
+        verbose_name=_("registered at"),
+        on_delete=models.PROTECT,
+        related_name="registered_people",
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    anonymised_at = models.DateTimeField(_("anonymised on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["national_id"],
+                condition=Q(national_id__isnull=False),
+                name="one_person_per_national_id",
+            ),
+            models.CheckConstraint(
+                condition=~Q(given_name_ar="", given_name_latin="")
+                | Q(anonymised_at__isnull=False),
+                name="person_has_a_given_name",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.reference})"
+
+    @property
+    def full_name_ar(self) -> str:
+        return " ".join(
+            part for part in (self.given_name_ar, self.father_name_ar, self.family_name_ar) if part
+        )
+
+    @property
+    def full_name_latin(self) -> str:
+        return " ".join(
+            part
+            for part in (self.given_name_latin, self.father_name_latin, self.family_name_latin)
+            if part
+        )
+
+    @property
+    def full_name(self) -> str:
+        return self.full_name_latin or self.full_name_ar
+
+
+class PersonNameToken(models.Model):
+    """One transliteration key of one of a person's names: the index behind name search."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_tokens")
+    token = models.CharField(max_length=40)
+
+    class Meta:
+        indexes = [models.Index(fields=["token", "person"])]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "token"], name="one_token_per_person")
+        ]
+
+    def __str__(self):
+        return self.token
+
+
+class PersonOffice(TimeStampedModel):
+    """An office that serves the person: its staff may see the person (see docs/people.md).
+
+    The registry adds the registering office; cases, requests and enrolments add theirs."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="office_links")
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="person_links")
+    reason = models.CharField(max_length=30, default="registration")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "office"], name="one_link_per_person_and_office"
+            )
+        ]
+
+
+class MigrationEpisode(TimeStampedModel):
+    class Kind(models.TextChoices):
+        INTERNAL_MOVE = "internal_move", _("Move within Tunisia")
+        EMIGRATION = "emigration", _("Departure abroad")
+        RETURN = "return", _("Return to Tunisia")
+        DISPLACEMENT = "displacement", _("Forced displacement")
+
+    class ReturnType(models.TextChoices):
+        VOLUNTARY = "voluntary", _("Voluntary")
+        ASSISTED_VOLUNTARY = "assisted_voluntary", _("Assisted voluntary")
+        FORCED = "forced", _("Forced (removal or deportation)")
+
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="migration_episodes",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    departure_country = models.CharField(_("country of departure"), max_length=2, default="TN")
+    departure_locality = models.ForeignKey(
+        Locality,
+        verbose_name=_("locality of departure"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    destination_country = models.CharField(_("country of destination"), max_length=2, default="TN")
+    destination_locality = models.ForeignKey(
+        Locality,
+        verbose_name=_("locality of destination"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    started_on = models.DateField(_("left on"), null=True, blank=True)
+    ended_on = models.DateField(_("arrived on"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    return_type = models.CharField(
+        _("kind of return"), max_length=20, choices=ReturnType.choices, blank=True
+    )
+    notes = models.CharField(_("notes"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["year", "started_on", "pk"]
+        verbose_name = _("migration episode")
+        verbose_name_plural = _("migration history")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.year}: {self.departure_country} → {self.destination_country}"
+
+
+class Consent(TimeStampedModel):
+    class Purpose(models.TextChoices):
+        SERVICE_DELIVERY = "service_delivery", _("Service delivery")
+        PARTNER_SHARING = (
+            "partner_sharing",
+            _("Sharing with the partners the person is referred to"),
+        )
+        OTE_SHARING = "ote_sharing", _("Sharing with the Office for Tunisians Abroad")
+        SMS_CONTACT = "sms_contact", _("Contact by SMS")
+
+    class Method(models.TextChoices):
+        WRITTEN = "written", _("Signed form")
+        ORAL = "oral", _("Oral, before a witness")
+        DIGITAL = "digital", _("Online or by SMS code")
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="consents"
+    )
+    purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices)
+    given_on = models.DateField(_("given on"))
+    method = models.CharField(_("how it was given"), max_length=20, choices=Method.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawal recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    notes = models.CharField(_("notes"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["purpose", "-given_on", "-pk"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "purpose"],
+                condition=Q(withdrawn_on__isnull=True),
+                name="one_active_consent_per_purpose",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()} ({self.given_on})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_on is None

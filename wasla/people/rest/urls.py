@@ -1,0 +1,19 @@
+from django.urls import path
+
+from wasla.people.rest import views
+
+urlpatterns = [
+    path("persons/", views.PersonListApi.as_view(), name="person-list"),
+    path("persons/likely-matches/", views.LikelyMatchesApi.as_view(), name="person-likely-matches"),
+    path("persons/<str:reference>/", views.PersonDetailApi.as_view(), name="person-detail"),
+    path(
+        "persons/<str:reference>/migration-episodes/",
+        views.MigrationEpisodeListApi.as_view(),
+        name="person-migration-episodes",
+    ),
+    path("persons/<str:reference>/access/", views.PersonAccessApi.as_view(), name="person-access"),
+    path("consents/", views.ConsentListApi.as_view(), name="consent-list"),
+    path(
+        "consents/<int:pk>/withdraw/", views.ConsentWithdrawApi.as_view(), name="consent-withdraw"
+    ),
+]

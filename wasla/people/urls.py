@@ -1,0 +1,33 @@
+from django.urls import path
+
+from wasla.people import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("", views.PersonListView.as_view(), name="person_list"),
+    path("new/", views.PersonCreateView.as_view(), name="person_create"),
+    path(
+        "export/pseudonymised.csv",
+        views.PseudonymisedExportView.as_view(),
+        name="pseudonymised_export",
+    ),
+    path("<str:reference>/", views.PersonDetailView.as_view(), name="person_detail"),
+    path("<str:reference>/edit/", views.PersonEditView.as_view(), name="person_edit"),
+    path(
+        "<str:reference>/migration/",
+        views.MigrationEpisodeView.as_view(),
+        name="migration_episodes",
+    ),
+    path("<str:reference>/consents/", views.ConsentView.as_view(), name="consents"),
+    path("<str:reference>/access/", views.PersonAccessExportView.as_view(), name="person_access"),
+    path(
+        "<str:reference>/access.json",
+        views.PersonAccessExportView.as_view(),
+        {"output": "json"},
+        name="person_access_json",
+    ),
+    path(
+        "<str:reference>/anonymise/", views.PersonAnonymiseView.as_view(), name="person_anonymise"
+    ),
+]
