@@ -128,3 +128,41 @@ def test_swagger_ui_runs_without_the_internet(page_factory, site):
     assert "Wasla API" in page.locator(".swagger-ui .info .title").inner_text()
     screenshot(page, "api-docs")
     assert page.outside_requests == []
+
+
+@pytest.mark.parametrize("language", ["ar", "fr"])
+def test_a_counsellor_registers_a_returning_migrant_and_is_warned_of_a_likely_duplicate(
+    page_factory, site, language
+):
+    page = page_factory(language_cookie=language, width=390, height=844)
+    _sign_in(page, site, "counsellor")
+    page.goto(f"{site}/people/new/")
+    page.fill("input[name=given_name_ar]", "مريم")
+    page.fill("input[name=family_name_ar]", "بن صالح")
+    page.fill("input[name=given_name_latin]", "Mariem")
+    page.fill("input[name=family_name_latin]", "Ben Salah")
+    page.check("input[name=sex][value=female]")
+    page.fill("input[name=birth_date]", "1994-03-07")
+    page.fill("input[name=phone]", "22 123 456")
+    page.select_option("select[name=population_group]", "returning_migrant")
+    screenshot(page, f"person-intake-{language}")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert "/people/P-" in page.url
+    screenshot(page, f"person-detail-{language}")
+
+    page.goto(f"{site}/people/new/")
+    page.fill("input[name=given_name_latin]", "Meriem")
+    page.fill("input[name=family_name_latin]", "Bensalah")
+    page.check("input[name=sex][value=female]")
+    page.fill("input[name=birth_year]", "1994")
+    page.select_option("select[name=population_group]", "returning_migrant")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert page.locator("section.card.warning").count() == 1
+    assert page.locator("section.card.warning tbody tr").count() == 1
+    screenshot(page, f"person-likely-duplicate-{language}")
+
+    page.goto(f"{site}/people/?q=" + ("مريم" if language == "ar" else "MERIEM BENSALAH"))
+    assert page.locator("#people-results tbody tr a").count() == 1
+    assert page.outside_requests == []
