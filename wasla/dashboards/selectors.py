@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from wasla.core.models import AuditEntry
 from wasla.organisations.models import Office, Organisation, Role, StaffMembership
-from wasla.organisations.scoping import DataScope
+from wasla.organisations.scoping import DataScope, scope_for
 from wasla.organisations.selectors import office_list
+from wasla.people.selectors import person_list
 from wasla.territories.models import Corridor, Locality
 from wasla.territories.selectors import corridor_territory_q
 
@@ -130,17 +131,23 @@ PANELS = {
 }
 
 
-def dashboard_panels(scope: DataScope) -> list[dict]:
+FRONT_LINE_PANELS = {Role.COUNSELLOR, Role.FRONT_DESK_AGENT, Role.EMPLOYMENT_OFFICER}
+
+
+def dashboard_panels(user) -> list[dict]:
     """One panel per role the user holds, in the order of the Role enumeration."""
+    scope = scope_for(user)
+    recent_people = person_list(user=user)[:5] if scope.can("people.view") else []
     panels = []
     for role in Role:
         if role in scope.roles:
-            panels.append(
-                {
-                    "role": role,
-                    "label": role.label,
-                    "template": f"dashboards/roles/{role.value}.html",
-                    **PANELS[role](scope),
-                }
-            )
+            panel = {
+                "role": role,
+                "label": role.label,
+                "template": f"dashboards/roles/{role.value}.html",
+            }
+            panel.update(PANELS[role](scope))
+            if role in FRONT_LINE_PANELS:
+                panel["recent_people"] = recent_people
+            panels.append(panel)
     return panels

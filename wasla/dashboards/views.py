@@ -13,7 +13,7 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            panels=dashboard_panels(self.scope),
+            panels=dashboard_panels(self.request.user),
             memberships=memberships_of_user(user=self.request.user),
             **kwargs,
         )
