@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "wasla.organisations",
     "wasla.accounts",
     "wasla.people",
+    "wasla.cases",
     "wasla.dashboards",
     "wasla.demo",
 ]

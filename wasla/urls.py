@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("wasla.territories.rest.urls")),
     path("", include("wasla.organisations.rest.urls")),
     path("", include("wasla.people.rest.urls")),
+    path("", include("wasla.cases.rest.urls")),
     path("me/", MeView.as_view(), name="me"),
     path("auth/token/", TokenView.as_view(), name="token"),
 ]
@@ -21,6 +22,7 @@ urlpatterns = [
     path("dashboard/", include("wasla.dashboards.urls")),
     path("territories/", include("wasla.territories.urls")),
     path("people/", include("wasla.people.urls")),
+    path("", include("wasla.cases.urls")),
     path("", include("wasla.organisations.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

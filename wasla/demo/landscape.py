@@ -456,3 +456,69 @@ USERS = [
         superuser=True,
     ),
 ]
+
+
+@dataclass(frozen=True)
+class ProgrammeSpec:
+    slug: str
+    name_ar: str
+    name_fr: str
+    name_en: str
+    follow_up_months: tuple[int, ...] = (3, 6, 12)
+
+
+PROGRAMMES = [
+    ProgrammeSpec(
+        "reintegration",
+        "إعادة إدماج المهاجرين العائدين (تونسنا)",
+        "Réinsertion des migrants de retour (Tounesna)",
+        "Reintegration of returning migrants (Tounesna)",
+    ),
+    ProgrammeSpec(
+        "employment-inclusion",
+        "دعم التشغيل والإدماج",
+        "Appui à l'emploi et à l'inclusion",
+        "Employment and inclusion support",
+    ),
+    ProgrammeSpec(
+        "displaced-support",
+        "دعم الأشخاص المهجّرين",
+        "Appui aux personnes déplacées",
+        "Support for displaced people",
+    ),
+]
+
+# A few people with cases at the Medenine antenna, so that the caseload, the timeline and
+# the partner inbox have something to show. Invented people.
+SAMPLE_PEOPLE = [
+    {
+        "given_name_ar": "سامي",
+        "family_name_ar": "الورتاني",
+        "given_name_latin": "Sami",
+        "family_name_latin": "Ouertani",
+        "sex": "male",
+        "birth_year": 1992,
+        "phone": "+216 98 410 220",
+        "population_group": "returning_migrant",
+        "contact_channel": "sms",
+        "returned_from": "IT",
+        "return_year": 2025,
+        "return_type": "forced",
+        "stage": "assessment",
+    },
+    {
+        "given_name_ar": "هاجر",
+        "family_name_ar": "بن عمر",
+        "given_name_latin": "Hajer",
+        "family_name_latin": "Ben Amor",
+        "sex": "female",
+        "birth_year": 1988,
+        "phone": "+216 55 301 776",
+        "population_group": "returning_migrant",
+        "contact_channel": "phone_call",
+        "returned_from": "FR",
+        "return_year": 2024,
+        "return_type": "voluntary",
+        "stage": "plan_agreed",
+    },
+]

@@ -6,10 +6,15 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from wasla.cases import services as case_services
+from wasla.cases.models import Programme
 from wasla.core.exceptions import ApplicationError
 from wasla.demo import landscape
+from wasla.engines.linkage import standardise
 from wasla.organisations.models import Office, Organisation, StaffMembership
 from wasla.organisations.services import OpeningPeriodInput, membership_add, office_create
+from wasla.people import services as person_services
+from wasla.people.models import Person
 from wasla.territories.models import Governorate, Locality, Municipality
 from wasla.territories.services import (
     corridor_ensure,
@@ -115,6 +120,96 @@ def _users() -> list[landscape.UserSpec]:
     return landscape.USERS
 
 
+def _programmes() -> None:
+    questions = case_services.default_assessment_questions()
+    for spec in landscape.PROGRAMMES:
+        Programme.objects.update_or_create(
+            slug=spec.slug,
+            defaults={
+                "name_ar": spec.name_ar,
+                "name_fr": spec.name_fr,
+                "name_en": spec.name_en,
+                "follow_up_months": list(spec.follow_up_months),
+                "assessment_questions": questions,
+            },
+        )
+
+
+def _sample_cases() -> None:
+    """Registered through the same services as real work, so they are checked and audited."""
+    counsellor = get_user_model().objects.get(username="counsellor")
+    antenna = Office.objects.get(slug="ote-antenna-medenine")
+    programme = Programme.objects.get(slug="reintegration")
+    today = datetime.date.today()
+    for spec in landscape.SAMPLE_PEOPLE:
+        if Person.objects.filter(phone=standardise.phone_e164(spec["phone"])).exists():
+            continue
+        fields = {
+            k: v
+            for k, v in spec.items()
+            if k not in {"returned_from", "return_year", "return_type", "stage"}
+        }
+        person = person_services.person_register(actor=counsellor, office=antenna, **fields)
+        person_services.migration_episode_add(
+            actor=counsellor,
+            person=person,
+            kind="return",
+            departure_country=spec["returned_from"],
+            destination_country="TN",
+            year=spec["return_year"],
+            return_type=spec["return_type"],
+        )
+        for purpose in ("service_delivery", "partner_sharing", "sms_contact"):
+            person_services.consent_give(
+                actor=counsellor, person=person, purpose=purpose, given_on=today, method="written"
+            )
+        case = case_services.case_open(
+            actor=counsellor, person=person, programme=programme, office=antenna
+        )
+        case = case_services.case_move(
+            actor=counsellor, case=case, to_stage="assessment", expected_version=case.version
+        )
+        if spec["stage"] == "assessment":
+            continue
+        case_services.needs_assessment_record(
+            actor=counsellor,
+            case=case,
+            answers={
+                "income_source": "none",
+                "debt": "heavy",
+                "housing": "own_or_family",
+                "family_support": "some",
+                "distress": "mild",
+            },
+        )
+        case_services.plan_action_add(
+            actor=counsellor,
+            case=case,
+            kind="vocational_training",
+            description="Couture / خياطة",
+            partner=Organisation.objects.get(slug="atfp"),
+            budget_tnd=1200,
+            due_on=today + datetime.timedelta(days=90),
+        )
+        case_services.plan_action_add(
+            actor=counsellor,
+            case=case,
+            kind="psychosocial_support",
+            partner=Organisation.objects.get(slug="unft-kairouan"),
+            due_on=today + datetime.timedelta(days=30),
+        )
+        case = case_services.case_move(
+            actor=counsellor, case=case, to_stage="plan_agreed", expected_version=case.version
+        )
+        case_services.referral_send(
+            actor=counsellor,
+            case=case,
+            partner=Organisation.objects.get(slug="unft-kairouan"),
+            reason="Psychosocial support group for returning women",
+            plan_action=None,
+        )
+
+
 @transaction.atomic
 def demo_load() -> list[landscape.UserSpec]:
     """Municipalities, corridors, organisations with their offices, and one user per role."""
@@ -129,4 +224,7 @@ def demo_load() -> list[landscape.UserSpec]:
             governorates=Governorate.objects.filter(code__in=corridor["governorates"]),
         )
     _organisations(municipalities)
-    return _users()
+    users = _users()
+    _programmes()
+    _sample_cases()
+    return users

@@ -23,6 +23,8 @@ ALL_ROLES = frozenset(Role)
 OFFICE_BOUND_ROLES = frozenset({Role.COUNSELLOR, Role.FRONT_DESK_AGENT})
 # Those who meet people at a desk and keep their records.
 FRONT_LINE_ROLES = frozenset({Role.COUNSELLOR, Role.FRONT_DESK_AGENT, Role.EMPLOYMENT_OFFICER})
+# Those who follow people through a programme.
+CASE_ROLES = frozenset({Role.COUNSELLOR, Role.EMPLOYMENT_OFFICER})
 
 # Each named operation and the roles that may perform it.
 PERMISSIONS: dict[str, frozenset[Role]] = {
@@ -44,6 +46,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "people.national_id.view": frozenset({Role.COUNSELLOR, Role.FRONT_DESK_AGENT}),
     "people.anonymise": frozenset({Role.ADMINISTRATOR}),
     "people.pseudonymised_export": frozenset({Role.PROGRAMME_MANAGER}),
+    # Case management (docs/cases.md).
+    "cases.view": CASE_ROLES,
+    "cases.manage": CASE_ROLES,
+    "referrals.respond": frozenset({Role.PARTNER_CASEWORKER}),
 }
 
 
