@@ -279,7 +279,7 @@ def test_the_caseload_lists_overdue_follow_ups(counsellor, open_case):
     )
     load = caseload(user=counsellor)
     assert [f.case_id for f in load.overdue_follow_ups] == [case.pk]
-    assert dict((stage, count) for stage, _label, count in load.by_stage)[Stage.PLAN_AGREED] >= 1
+    assert {stage: count for stage, _label, count in load.by_stage}[Stage.PLAN_AGREED] >= 1
 
 
 def test_staff_of_another_office_cannot_touch_the_case(open_case, user_for_role):
