@@ -183,7 +183,10 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("WASLA_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Personal documents: never under STATIC_ROOT or MEDIA_ROOT, served only through a permission check.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("WASLA_PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+DOCUMENT_MAX_BYTES = int(os.environ.get("WASLA_DOCUMENT_MAX_BYTES", str(5 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields; files are limited by DOCUMENT_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 EMAIL_BACKEND = os.environ.get(

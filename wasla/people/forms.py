@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from wasla.people.models import Consent, MigrationEpisode, Person
+from wasla.people.models import Consent, MigrationEpisode, Person, PersonDocument
 from wasla.territories.models import Locality
 
 
@@ -188,4 +188,13 @@ class SearchForm(forms.Form):
         label=_("Name, phone, identity card number or reference"),
         required=False,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=PersonDocument.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=150)
+    file = forms.FileField(
+        label=_("File (PDF, JPEG or PNG)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
     )

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from wasla.core.models import TimeStampedModel, VersionedModel
+from wasla.core.storage import private_storage
 from wasla.organisations.models import Office
 from wasla.territories.models import Locality
 
@@ -305,3 +306,50 @@ class Consent(TimeStampedModel):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_on is None
+
+
+def _document_path(document: "PersonDocument", filename: str) -> str:
+    # Never the uploaded name: it may hold the person's name or odd characters.
+    return f"people/{document.person_id}/{secrets.token_hex(16)}{document.extension}"
+
+
+class PersonDocument(TimeStampedModel):
+    """A scanned document of a person's (identity card, certificate, contract...), kept
+    outside the web root and served only to staff who may see the person."""
+
+    class Kind(models.TextChoices):
+        IDENTITY = "identity", _("Identity document")
+        CIVIL_STATUS = "civil_status", _("Civil-status certificate")
+        DIPLOMA = "diploma", _("Diploma or certificate of training")
+        MEDICAL = "medical", _("Medical document")
+        CONTRACT = "contract", _("Contract or payslip")
+        CONSENT_FORM = "consent_form", _("Signed consent form")
+        OTHER = "other", _("Other")
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=150)
+    file = models.FileField(_("file"), upload_to=_document_path, storage=private_storage)
+    content_type = models.CharField(_("type"), max_length=50)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    # Which case the document was given for, if any (a case reference such as C-7K3M9QX).
+    case_reference = models.CharField(_("case"), max_length=12, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self):
+        return f"{self.person.reference}: {self.title}"
+
+    @property
+    def extension(self) -> str:
+        return {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}.get(
+            self.content_type, ".bin"
+        )

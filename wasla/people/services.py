@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +21,14 @@ from wasla.core.models import AuditEntry
 from wasla.engines.linkage import standardise
 from wasla.organisations.models import Office
 from wasla.organisations.scoping import scope_for
-from wasla.people.models import Consent, MigrationEpisode, Person, PersonNameToken, PersonOffice
+from wasla.people.models import (
+    Consent,
+    MigrationEpisode,
+    Person,
+    PersonDocument,
+    PersonNameToken,
+    PersonOffice,
+)
 from wasla.people.validation import NAME_FIELDS, FieldErrors, clean_person_fields, country_code
 
 PERSON_FIELDS = (
@@ -292,6 +300,10 @@ def person_anonymise(*, actor, person: Person) -> Person:
     person.version += 1
     person.save()
     PersonNameToken.objects.filter(person=person).delete()
+    for document in person.documents.all():
+        stored, storage = document.file.name, document.file.storage
+        transaction.on_commit(lambda stored=stored, storage=storage: storage.delete(stored))
+    person.documents.all().delete()
     person.migration_episodes.update(notes="")
     person.consents.update(notes="")
     # The trail must not keep what was erased.
@@ -317,3 +329,76 @@ def person_anonymise(*, actor, person: Person) -> Person:
         after={"anonymised_at": person.anonymised_at.isoformat()},
     )
     return person
+
+
+# What a document may be, recognised by its first bytes rather than by what the browser claims.
+DOCUMENT_SIGNATURES = {
+    b"%PDF-": "application/pdf",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+}
+
+
+def _document_type(uploaded_file) -> str | None:
+    uploaded_file.seek(0)
+    head = uploaded_file.read(8)
+    uploaded_file.seek(0)
+    for signature, content_type in DOCUMENT_SIGNATURES.items():
+        if head.startswith(signature):
+            return content_type
+    return None
+
+
+@transaction.atomic
+def document_upload(
+    *, actor, person: Person, kind: str, title: str, uploaded_file, case_reference: str = ""
+) -> PersonDocument:
+    """Keep a scanned document (PDF, JPEG or PNG, at most DOCUMENT_MAX_BYTES) with the person."""
+    _check_person_in_scope(actor, person, "people.edit")
+    if person.anonymised_at:
+        raise ApplicationError(
+            _("This record has been anonymised and cannot be changed."), code="anonymised"
+        )
+    errors = FieldErrors()
+    if kind not in PersonDocument.Kind.values:
+        errors.add("kind", _("Choose one of the options."))
+    if not (title or "").strip():
+        errors.add("title", _("Give the document a title."))
+    limit = settings.DOCUMENT_MAX_BYTES
+    if uploaded_file.size > limit:
+        errors.add(
+            "file", _("The file is larger than %(limit)s MB.") % {"limit": limit // (1024 * 1024)}
+        )
+    content_type = _document_type(uploaded_file)
+    if content_type is None:
+        errors.add("file", _("Only PDF, JPEG and PNG files are accepted."))
+    errors.raise_if_any()
+    document = PersonDocument(
+        person=person,
+        kind=kind,
+        title=title.strip(),
+        content_type=content_type,
+        size=uploaded_file.size,
+        case_reference=case_reference,
+        uploaded_by=actor,
+    )
+    document.file.save("upload", uploaded_file, save=False)
+    try:
+        document.save()
+    except Exception:
+        # Nothing half-saved: no row, so no file either.
+        document.file.delete(save=False)
+        raise
+    audit_create(actor=actor, instance=document)
+    return document
+
+
+@transaction.atomic
+def document_remove(*, actor, document: PersonDocument) -> None:
+    _check_person_in_scope(actor, document.person, "people.edit")
+    before = snapshot(document)
+    stored = document.file.name
+    storage = document.file.storage
+    audit_delete(actor=actor, instance=document, before=before)
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(stored))

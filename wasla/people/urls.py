@@ -27,6 +27,12 @@ urlpatterns = [
         {"output": "json"},
         name="person_access_json",
     ),
+    path("<str:reference>/documents/", views.DocumentView.as_view(), name="documents"),
+    path(
+        "<str:reference>/documents/<int:pk>/",
+        views.DocumentDownloadView.as_view(),
+        name="document_download",
+    ),
     path(
         "<str:reference>/anonymise/", views.PersonAnonymiseView.as_view(), name="person_anonymise"
     ),

@@ -2,7 +2,7 @@ import csv
 import json
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,8 +13,14 @@ from wasla.core.exceptions import ApplicationError
 from wasla.organisations.permissions import PermissionRequiredMixin
 from wasla.organisations.selectors import offices_of_user
 from wasla.people import selectors, services
-from wasla.people.forms import ConsentForm, MigrationEpisodeForm, PersonForm, SearchForm
-from wasla.people.models import Consent, MigrationEpisode, Person
+from wasla.people.forms import (
+    ConsentForm,
+    DocumentForm,
+    MigrationEpisodeForm,
+    PersonForm,
+    SearchForm,
+)
+from wasla.people.models import Consent, MigrationEpisode, Person, PersonDocument
 
 
 def _add_field_errors(form, error: ApplicationError) -> None:
@@ -123,6 +129,8 @@ class PersonDetailView(PersonMixin, TemplateView):
             show_national_id=self.scope.can("people.national_id.view"),
             episode_form=MigrationEpisodeForm(),
             consent_form=ConsentForm(initial={"given_on": timezone.localdate()}),
+            documents=person.documents.all(),
+            document_form=DocumentForm(),
             can_anonymise=self.scope.can("people.anonymise"),
             **kwargs,
         )
@@ -274,4 +282,60 @@ class PseudonymisedExportView(PermissionRequiredMixin, View):
         writer = csv.DictWriter(response, fieldnames=selectors.PSEUDONYMISED_COLUMNS)
         writer.writeheader()
         writer.writerows(rows)
+        return response
+
+
+class DocumentView(PersonMixin, View):
+    """Upload a document to the person's file, or remove one."""
+
+    permission = "people.edit"
+
+    def post(self, request, reference):
+        person = self.get_person(reference)
+        if "remove" in request.POST:
+            document = PersonDocument.objects.filter(
+                person=person, pk=request.POST["remove"]
+            ).first()
+            if document is None:
+                raise Http404
+            services.document_remove(actor=request.user, document=document)
+            messages.success(request, _("The document has been removed."))
+            return redirect("people:person_detail", reference=reference)
+        form = DocumentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.document_upload(
+                    actor=request.user,
+                    person=person,
+                    kind=form.cleaned_data["kind"],
+                    title=form.cleaned_data["title"],
+                    uploaded_file=form.cleaned_data["file"],
+                )
+            except ApplicationError as error:
+                _add_field_errors(form, error)
+            else:
+                messages.success(request, _("The document has been added."))
+                return redirect("people:person_detail", reference=reference)
+        problems = [problem for errors in form.errors.values() for problem in errors]
+        messages.error(request, " ".join(problems))
+        return redirect("people:person_detail", reference=reference)
+
+
+class DocumentDownloadView(PersonMixin, View):
+    """Stream a document to staff who may see the person; the file is never public."""
+
+    permission = "people.view"
+
+    def get(self, request, reference, pk):
+        person = self.get_person(reference)
+        document = PersonDocument.objects.filter(person=person, pk=pk).first()
+        if document is None:
+            raise Http404
+        response = FileResponse(
+            document.file.open("rb"),
+            content_type=document.content_type,
+            as_attachment=True,
+            filename=f"{person.reference}-{document.pk}{document.extension}",
+        )
+        response["Cache-Control"] = "private, no-store"
         return response

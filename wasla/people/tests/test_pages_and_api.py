@@ -25,7 +25,7 @@ def test_intake_on_the_page_registers_a_person(client_for):
     client = client_for("counsellor")
     response = client.post("/people/new/", FORM)
     assert response.status_code == 302
-    person = Person.objects.get()
+    person = Person.objects.get(phone="+21698111222")
     assert response.url == f"/people/{person.reference}/"
     assert person.phone == "+21698111222"
     page = client.get(response.url).content.decode()
@@ -42,25 +42,24 @@ def test_intake_shows_likely_matches_before_creating_a_second_record(client_for)
         "given_name_ar": "",
         "family_name_ar": "",
     }
+    registered = Person.objects.count()
     warned = client.post("/people/new/", variant)
     assert warned.status_code == 200
-    assert (
-        "may already be registered" in warned.content.decode()
-        or "confirmed_new" in warned.content.decode()
-    )
-    assert Person.objects.count() == 1
+    assert 'name="confirmed_new"' in warned.content.decode()
+    assert Person.objects.count() == registered
     confirmed = client.post("/people/new/", {**variant, "confirmed_new": "yes"})
     assert confirmed.status_code == 302
-    assert Person.objects.count() == 2
+    assert Person.objects.count() == registered + 1
 
 
 def test_field_errors_come_back_in_the_page_language(client_for):
     client = client_for("counsellor")
     client.cookies["wasla_language"] = "fr"
+    registered = Person.objects.count()
     response = client.post("/people/new/", {**FORM, "phone": "12"})
     assert response.status_code == 400
     assert "numéro de téléphone" in response.content.decode()
-    assert Person.objects.count() == 0
+    assert Person.objects.count() == registered
 
 
 def test_the_api_registers_searches_and_guards_versions(client_for):

@@ -36,11 +36,12 @@ def test_a_counsellor_registers_a_returning_migrant(register):
     ],
 )
 def test_bad_input_is_refused_field_by_field_and_nothing_is_saved(register, fields, field):
+    people, entries = Person.objects.count(), AuditEntry.objects.count()
     with pytest.raises(ApplicationError) as error:
         register(**fields)
     assert field in error.value.extra
-    assert Person.objects.count() == 0
-    assert not AuditEntry.objects.filter(target_type="people.person").exists()
+    assert Person.objects.count() == people
+    assert AuditEntry.objects.count() == entries
 
 
 def test_every_mistake_is_reported_at_once(register):
@@ -54,7 +55,7 @@ def test_an_identity_card_number_is_registered_once(register):
     with pytest.raises(ApplicationError) as error:
         register(national_id="08123456", given_name_latin="Other")
     assert error.value.code == "duplicate_national_id"
-    assert Person.objects.count() == 1
+    assert Person.objects.filter(given_name_latin="Other").count() == 0
 
 
 def test_only_the_year_of_birth_may_be_known(register):
