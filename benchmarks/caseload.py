@@ -75,7 +75,7 @@ def fill(count: int, seed: int = 5) -> None:
                             str(person),
                             str(rng.choice(programmes)),
                             str(office),
-                            str(counsellor.pk),
+                            str(counsellor.pk if mine else colleague.pk),
                             stage,
                             opened.isoformat(),
                             plan.isoformat() if plan else "\\N",

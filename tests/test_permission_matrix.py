@@ -16,6 +16,7 @@ ROLES = [
 ]
 STAFF = set(ROLES) - {None}
 FRONT_LINE = {"counsellor", "front_desk_agent", "employment_officer"}
+CASE_WORK = {"counsellor", "employment_officer"}
 EVERYONE = set(ROLES)
 
 # (method, path, roles allowed, status when allowed, status for a signed-in role denied)
@@ -113,6 +114,37 @@ MATRIX = [
         {"front_desk_agent": 404, "employment_officer": 404, "*": 403},
     ),
     ("get", "/api/v1/consents/", FRONT_LINE, 200, 403),
+    ("get", "/cases/", CASE_WORK, 200, 403),
+    ("get", "/cases/new/", CASE_WORK, 200, 403),
+    ("get", "/cases/{demo_case}/", {"counsellor"}, 200, {"employment_officer": 404, "*": 403}),
+    ("get", "/referrals/", {"partner_caseworker"}, 200, 403),
+    ("get", "/api/v1/cases/", CASE_WORK, 200, 403),
+    (
+        "get",
+        "/api/v1/cases/{demo_case}/",
+        {"counsellor"},
+        200,
+        {"employment_officer": 404, "*": 403},
+    ),
+    (
+        "get",
+        "/api/v1/cases/{demo_case}/timeline/",
+        {"counsellor"},
+        200,
+        {"employment_officer": 404, "*": 403},
+    ),
+    (
+        "get",
+        "/api/v1/cases/{demo_case}/assessments/",
+        {"counsellor"},
+        200,
+        {"employment_officer": 404, "*": 403},
+    ),
+    ("get", "/api/v1/plan-actions/", CASE_WORK, 200, 403),
+    ("get", "/api/v1/referrals/", CASE_WORK | {"partner_caseworker"}, 200, 403),
+    ("get", "/api/v1/support/", CASE_WORK, 200, 403),
+    ("get", "/api/v1/support/totals/", CASE_WORK, 200, 403),
+    ("get", "/api/v1/follow-ups/", CASE_WORK, 200, 403),
     ("get", "/api/schema/", EVERYONE, 200, None),
     ("get", "/api/docs/", EVERYONE, 200, None),
 ]
@@ -132,6 +164,13 @@ def _counsellor_person(user_for_role):
         population_group="returning_migrant",
         contact_channel="sms",
     )
+
+
+def _demo_case_reference() -> str:
+    """A sample case of the demo, at the Medenine antenna where the demo counsellor works."""
+    from wasla.cases.models import Case
+
+    return Case.objects.filter(office__slug="ote-antenna-medenine").order_by("pk").first().reference
 
 
 CASES = [(method, path, role) for method, path, *_ in MATRIX for role in ROLES]
@@ -158,6 +197,8 @@ def test_permission_matrix(client_for, user_for_role, method, path, role):
     template = path
     if "{counsellor_person}" in path:
         path = path.replace("{counsellor_person}", _counsellor_person(user_for_role).reference)
+    if "{demo_case}" in path:
+        path = path.replace("{demo_case}", _demo_case_reference())
     client = client_for(role)
     if method == "patch":
         response = client.patch(

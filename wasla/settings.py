@@ -272,6 +272,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set, so that clients see e.g. CaseStageEnum rather than Status54aEnum.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStageEnum": "wasla.cases.models.Stage",
+        "PlanActionKindEnum": "wasla.cases.models.PlanAction.Kind",
+        "PlanActionStatusEnum": "wasla.cases.models.PlanAction.Status",
+        "ReferralStatusEnum": "wasla.cases.models.Referral.Status",
+        "SupportKindEnum": "wasla.cases.models.SupportEntry.Kind",
+        "MigrationEpisodeKindEnum": "wasla.people.models.MigrationEpisode.Kind",
+        "OfficeKindEnum": "wasla.organisations.models.Office.Kind",
+        "OrganisationKindEnum": "wasla.organisations.models.Organisation.Kind",
+        "CaseEventKindEnum": "wasla.cases.models.CaseEvent.Kind",
+        "LanguageEnum": LANGUAGES,
+    },
 }
 
 LOGGING = {

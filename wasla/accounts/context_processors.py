@@ -18,6 +18,8 @@ NAVIGATION = [
     (_("Home"), "core:home", None),
     (_("Dashboard"), "dashboards:home", "dashboard.view"),
     (_("People"), "people:person_list", "people.view"),
+    (_("Cases"), "cases:caseload", "cases.view"),
+    (_("Referrals"), "cases:partner_inbox", "referrals.respond"),
     (_("Offices"), "organisations:office_list", None),
     (_("Organisations"), "organisations:organisation_list", None),
     (_("Territories"), "territories:governorate_list", None),

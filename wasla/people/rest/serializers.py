@@ -1,3 +1,4 @@
+from django.conf import settings
 from rest_framework import serializers
 
 from wasla.people.models import Consent, MigrationEpisode, Person
@@ -56,7 +57,7 @@ class PersonInputSerializer(serializers.Serializer):
     has_disability = serializers.BooleanField(required=False)
     disability_notes = serializers.CharField(max_length=255, required=False, allow_blank=True)
     household_size = serializers.IntegerField(required=False, allow_null=True)
-    preferred_language = serializers.ChoiceField(choices=["ar", "fr", "en"], required=False)
+    preferred_language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
     contact_channel = serializers.ChoiceField(choices=Person.ContactChannel.choices, required=False)
 
 
