@@ -6,6 +6,7 @@ comes back on the same page with the form's errors (409 when someone else saved 
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -37,6 +38,7 @@ from wasla.engines.sustainability.scoring import SustainabilityIndex
 from wasla.organisations.permissions import PermissionRequiredMixin
 from wasla.organisations.selectors import offices_of_user
 from wasla.people import selectors as people_selectors
+from wasla.people.forms import DocumentForm
 from wasla.people.models import Consent, Person
 
 CASES_PER_PAGE = 50
@@ -248,6 +250,8 @@ def render_case_page(
         ],
         "pending_follow_ups": pending,
         "timeline": selectors.case_timeline(case=case),
+        "documents": case.person.documents.filter(case_reference=case.reference),
+        "document_form": DocumentForm(auto_id="document_%s"),
         **forms,
     }
     return render(request, "cases/case_detail.html", context, status=status)
@@ -269,11 +273,11 @@ class CaseFormView(CaseMixin, View):
         return redirect("cases:case_detail", reference=reference)
 
     def make_form(self, case: Case, data):
-        raise NotImplementedError
+        raise ImproperlyConfigured(f"{type(self).__name__} must define make_form()")
 
     def perform(self, case: Case, form, **kwargs) -> str:
         """Call the service; return the message that says it is done."""
-        raise NotImplementedError
+        raise ImproperlyConfigured(f"{type(self).__name__} must define perform()")
 
     def post(self, request, reference, **kwargs):
         case = self.get_case(reference)
@@ -481,7 +485,7 @@ class ReferralFormView(PartnerInboxView):
         return redirect("cases:partner_inbox")
 
     def perform(self, referral: Referral, form) -> str:
-        raise NotImplementedError
+        raise ImproperlyConfigured(f"{type(self).__name__} must define perform()")
 
     def post(self, request, pk):
         referral = self.get_referral(pk)

@@ -83,7 +83,9 @@ class PersonForm(forms.Form):
     )
     sex = forms.ChoiceField(label=_("Sex"), choices=Person.Sex.choices, widget=forms.RadioSelect)
     birth_date = forms.DateField(
-        label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Date of birth"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     birth_year = forms.IntegerField(
         label=_("Year of birth, if the date is not known"), required=False
@@ -162,10 +164,14 @@ class MigrationEpisodeForm(forms.Form):
     )
     destination_locality = _locality_field(_("Locality of destination (in Tunisia)"))
     started_on = forms.DateField(
-        label=_("Left on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Left on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     ended_on = forms.DateField(
-        label=_("Arrived on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Arrived on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     year = forms.IntegerField(label=_("Year"), required=False)
     return_type = forms.ChoiceField(
@@ -178,7 +184,9 @@ class MigrationEpisodeForm(forms.Form):
 
 class ConsentForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=Consent.Purpose.choices)
-    given_on = forms.DateField(label=_("Given on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    given_on = forms.DateField(
+        label=_("Given on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     method = forms.ChoiceField(label=_("How it was given"), choices=Consent.Method.choices)
     notes = forms.CharField(label=_("Notes"), max_length=255, required=False)
 

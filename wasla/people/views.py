@@ -4,6 +4,7 @@ import json
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -310,15 +311,24 @@ class DocumentView(PersonMixin, View):
                     kind=form.cleaned_data["kind"],
                     title=form.cleaned_data["title"],
                     uploaded_file=form.cleaned_data["file"],
+                    case_reference=request.POST.get("case_reference", "")[:12],
                 )
             except ApplicationError as error:
                 _add_field_errors(form, error)
             else:
                 messages.success(request, _("The document has been added."))
-                return redirect("people:person_detail", reference=reference)
+                return redirect(_safe_back(request, reference))
         problems = [problem for errors in form.errors.values() for problem in errors]
         messages.error(request, " ".join(problems))
         return redirect("people:person_detail", reference=reference)
+
+
+def _safe_back(request, reference: str) -> str:
+    """Back to the page the upload came from (a case page), else the person's page."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return target
+    return reverse("people:person_detail", kwargs={"reference": reference})
 
 
 class DocumentDownloadView(PersonMixin, View):

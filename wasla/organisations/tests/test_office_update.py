@@ -90,7 +90,9 @@ def test_bad_opening_hours_are_refused_whole(user_for_role, periods, code):
     office.refresh_from_db()
     assert office.phone == "" and office.version == 1
     assert list(office.opening_periods.values_list("weekday", "opens", "closes")) == before
-    assert not AuditEntry.objects.filter(target_type="organisations.office", action="update").exists()
+    assert not AuditEntry.objects.filter(
+        target_type="organisations.office", action="update"
+    ).exists()
 
 
 def test_coordinates_outside_tunisia_are_refused(user_for_role):

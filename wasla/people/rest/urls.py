@@ -12,6 +12,16 @@ urlpatterns = [
         name="person-migration-episodes",
     ),
     path("persons/<str:reference>/access/", views.PersonAccessApi.as_view(), name="person-access"),
+    path(
+        "persons/<str:reference>/documents/",
+        views.DocumentListApi.as_view(),
+        name="person-documents",
+    ),
+    path(
+        "persons/<str:reference>/documents/<int:pk>/file/",
+        views.DocumentFileApi.as_view(),
+        name="person-document-file",
+    ),
     path("consents/", views.ConsentListApi.as_view(), name="consent-list"),
     path(
         "consents/<int:pk>/withdraw/", views.ConsentWithdrawApi.as_view(), name="consent-withdraw"

@@ -1,9 +1,10 @@
 """The person registry over HTTP, scoped exactly as the pages are (docs/api.md)."""
 
-from django.http import Http404
+from django.http import FileResponse, Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -11,7 +12,7 @@ from wasla.organisations.models import Office
 from wasla.organisations.permissions import HasPermission
 from wasla.organisations.scoping import scope_for
 from wasla.people import selectors, services
-from wasla.people.models import Consent, Person
+from wasla.people.models import Consent, Person, PersonDocument
 from wasla.people.rest.serializers import (
     ConsentInputSerializer,
     ConsentSerializer,
@@ -222,3 +223,70 @@ class ConsentWithdrawApi(APIView):
             raise Http404
         consent = services.consent_withdraw(actor=request.user, consent=consent)
         return Response(ConsentSerializer(consent).data)
+
+
+class DocumentListApi(APIView):
+    """A person's documents; POST (multipart) adds one: PDF, JPEG or PNG within the size limit."""
+
+    permission_classes = [HasPermission]
+    parser_classes = [MultiPartParser]
+
+    @property
+    def permission(self):
+        return "people.edit" if self.request.method == "POST" else "people.view"
+
+    class DocumentSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = PersonDocument
+            fields = ["id", "kind", "title", "content_type", "size", "case_reference", "created_at"]
+
+    class UploadSerializer(serializers.Serializer):
+        kind = serializers.ChoiceField(choices=PersonDocument.Kind.choices)
+        title = serializers.CharField(max_length=150)
+        file = serializers.FileField()
+        case_reference = serializers.CharField(max_length=12, required=False, allow_blank=True)
+
+    @extend_schema(responses=DocumentSerializer(many=True))
+    def get(self, request, reference):
+        person = _person(request, reference)
+        return Response(self.DocumentSerializer(person.documents.all(), many=True).data)
+
+    @extend_schema(
+        request={"multipart/form-data": UploadSerializer}, responses={201: DocumentSerializer}
+    )
+    def post(self, request, reference):
+        person = _person(request, reference, "people.edit")
+        payload = self.UploadSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        document = services.document_upload(
+            actor=request.user,
+            person=person,
+            kind=data["kind"],
+            title=data["title"],
+            uploaded_file=data["file"],
+            case_reference=data.get("case_reference", ""),
+        )
+        return Response(self.DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+
+class DocumentFileApi(APIView):
+    """The document's file, streamed after the same permission check as the pages."""
+
+    permission_classes = [HasPermission]
+    permission = "people.view"
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request, reference, pk):
+        person = _person(request, reference)
+        document = person.documents.filter(pk=pk).first()
+        if document is None:
+            raise Http404
+        response = FileResponse(
+            document.file.open("rb"),
+            content_type=document.content_type,
+            as_attachment=True,
+            filename=f"{person.reference}-{document.pk}{document.extension}",
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -100,3 +100,37 @@ def test_anonymisation_removes_the_documents(
         person_anonymise(actor=_admin_of_ote(), person=person)
     assert not PersonDocument.objects.exists()
     assert not stored.exists()
+
+
+def test_the_api_uploads_lists_and_serves_documents_with_the_same_checks(client_for, register):
+    person = register()
+    client = client_for("counsellor")
+    upload = client.post(
+        f"/api/v1/persons/{person.reference}/documents/",
+        {
+            "kind": "diploma",
+            "title": "CAP",
+            "file": SimpleUploadedFile("d.pdf", PDF, "application/pdf"),
+        },
+    )
+    assert upload.status_code == 201, upload.content
+    listed = client.get(f"/api/v1/persons/{person.reference}/documents/").json()
+    assert [row["title"] for row in listed] == ["CAP"]
+    served = client.get(f"/api/v1/persons/{person.reference}/documents/{upload.json()['id']}/file/")
+    assert served.status_code == 200 and b"".join(served.streaming_content) == PDF
+    refused = client.post(
+        f"/api/v1/persons/{person.reference}/documents/",
+        {
+            "kind": "diploma",
+            "title": "x",
+            "file": SimpleUploadedFile("x.pdf", b"GIF89a", "application/pdf"),
+        },
+    )
+    assert refused.status_code == 400 and "file" in refused.json()["error"]["fields"]
+    assert client_for(None).get(f"/api/v1/persons/{person.reference}/documents/").status_code == 401
+    assert (
+        client_for("front_desk_agent")
+        .get(f"/api/v1/persons/{person.reference}/documents/")
+        .status_code
+        == 404
+    )

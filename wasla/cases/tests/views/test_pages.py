@@ -394,3 +394,25 @@ def test_a_partner_cannot_answer_a_referral_made_to_another_partner(
     assert response.status_code == 404
     other.refresh_from_db()
     assert other.status == Referral.Status.SENT
+
+
+def test_a_document_given_for_a_case_shows_on_the_case_page(client_for, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from wasla.cases.models import Case
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    case = Case.objects.filter(office__slug="ote-antenna-medenine").order_by("pk").first()
+    client = client_for("counsellor")
+    response = client.post(
+        f"/people/{case.person.reference}/documents/",
+        {
+            "kind": "contract",
+            "title": "Attestation de formation",
+            "file": SimpleUploadedFile("a.pdf", b"%PDF-1.4 test", "application/pdf"),
+            "case_reference": case.reference,
+            "next": f"/cases/{case.reference}/#documents",
+        },
+    )
+    assert response.status_code == 302 and response.url == f"/cases/{case.reference}/#documents"
+    assert "Attestation de formation" in client.get(f"/cases/{case.reference}/").content.decode()
