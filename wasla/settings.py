@@ -283,6 +283,7 @@ SPECTACULAR_SETTINGS = {
         "OfficeKindEnum": "wasla.organisations.models.Office.Kind",
         "OrganisationKindEnum": "wasla.organisations.models.Organisation.Kind",
         "CaseEventKindEnum": "wasla.cases.models.CaseEvent.Kind",
+        "PersonDocumentKindEnum": "wasla.people.models.PersonDocument.Kind",
         "LanguageEnum": LANGUAGES,
     },
 }
