@@ -32,6 +32,9 @@ def main(path: str) -> None:
                 value = translations[key][language]
                 message.string = value if isinstance(message.id, str) else tuple(value)
             message.flags.discard("fuzzy")
+            # The previous msgid that msgmerge keeps on fuzzy entries goes with the fuzzy flag.
+            message.previous_id = ()
+            message.user_comments = [c for c in message.user_comments if not c.startswith("| ")]
         with po_path.open("wb") as handle:
             write_po(handle, catalog, width=79, include_lineno=False, ignore_obsolete=True)
 
