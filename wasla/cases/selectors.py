@@ -46,16 +46,23 @@ def cases_of_person(*, user, person) -> QuerySet:
 
 @dataclass(frozen=True)
 class Caseload:
+    """The first `limit` rows of each list, with the full counts beside them."""
+
     by_stage: list[tuple[str, str, int]]  # (stage, label, count)
-    open_cases: QuerySet
-    overdue_follow_ups: QuerySet
-    due_soon_follow_ups: QuerySet
-    referrals_waiting: QuerySet
+    open_cases: list[Case]
+    open_case_count: int
+    overdue_follow_ups: list[FollowUp]
+    overdue_count: int
+    due_soon_follow_ups: list[FollowUp]
+    due_soon_count: int
+    referrals_waiting: list[Referral]
+    referrals_waiting_count: int
 
 
-def caseload(*, user, days_ahead: int = 30) -> Caseload:
+def caseload(*, user, days_ahead: int = 30, limit: int = 50) -> Caseload:
     """A counsellor's own cases: how many at each stage, follow-ups overdue or due soon,
-    referrals a partner has not answered yet."""
+    referrals a partner has not answered yet. Lists stop at `limit` rows, most urgent first,
+    so that a large caseload still loads quickly."""
     scope = require(user, "cases.view")
     mine = _cases(scope).filter(counsellor=user)
     counts = dict(mine.values_list("stage").annotate(n=Count("pk")).values_list("stage", "n"))
@@ -63,16 +70,25 @@ def caseload(*, user, days_ahead: int = 30) -> Caseload:
     pending = FollowUp.objects.filter(
         case__in=mine.exclude(stage=Stage.CLOSED), done_on__isnull=True
     ).select_related("case", "case__person")
+    overdue = pending.filter(due_on__lt=today).order_by("due_on")
+    due_soon = pending.filter(
+        due_on__gte=today, due_on__lte=today + datetime.timedelta(days=days_ahead)
+    ).order_by("due_on")
+    waiting = (
+        Referral.objects.filter(case__in=mine, status=Referral.Status.SENT)
+        .select_related("case", "case__person", "partner")
+        .order_by("sent_on")
+    )
     return Caseload(
         by_stage=[(stage.value, stage.label, counts.get(stage.value, 0)) for stage in Stage],
-        open_cases=mine.exclude(stage=Stage.CLOSED).order_by("stage", "-opened_on"),
-        overdue_follow_ups=pending.filter(due_on__lt=today).order_by("due_on"),
-        due_soon_follow_ups=pending.filter(
-            due_on__gte=today, due_on__lte=today + datetime.timedelta(days=days_ahead)
-        ).order_by("due_on"),
-        referrals_waiting=Referral.objects.filter(case__in=mine, status=Referral.Status.SENT)
-        .select_related("case", "case__person", "partner")
-        .order_by("sent_on"),
+        open_cases=list(mine.exclude(stage=Stage.CLOSED).order_by("stage", "-opened_on")[:limit]),
+        open_case_count=sum(count for stage, count in counts.items() if stage != Stage.CLOSED),
+        overdue_follow_ups=list(overdue[:limit]),
+        overdue_count=overdue.count(),
+        due_soon_follow_ups=list(due_soon[:limit]),
+        due_soon_count=due_soon.count(),
+        referrals_waiting=list(waiting[:limit]),
+        referrals_waiting_count=waiting.count(),
     )
 
 
