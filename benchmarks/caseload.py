@@ -22,7 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wasla.settings")
-os.environ.setdefault("WASLA_DEBUG", "1")
+# DEBUG off, as in production (DEBUG keeps every SQL query in memory); the test-mode
+# settings keep plain static files and plain HTTP so that no collectstatic or TLS is needed.
+os.environ.setdefault("WASLA_DEBUG", "0")
+os.environ.setdefault("WASLA_TESTING", "1")
 
 from benchmarks.person_search import summary  # noqa: E402
 
@@ -125,21 +128,28 @@ def fill(count: int, seed: int = 5) -> None:
         cursor.execute("ANALYZE cases_case; ANALYZE cases_followup; ANALYZE people_personoffice;")
 
 
+# The same data the caseload page shows, fetched by hand: counts by stage, the first 50 rows
+# of each list (20, as the page) with its count, and the first page of all the offices' cases with its count.
+MINE = "c.office_id = ANY(%(offices)s) AND c.counsellor_id = %(user)s"
+PENDING = f"FROM cases_followup f JOIN cases_case c ON c.id = f.case_id WHERE {MINE} AND c.stage <> 'closed' AND f.done_on IS NULL"
 HAND_SQL = [
-    "SELECT stage, COUNT(*) FROM cases_case WHERE office_id = ANY(%(offices)s) AND counsellor_id = %(user)s GROUP BY stage",
+    f"SELECT stage, COUNT(*) FROM cases_case c WHERE {MINE} GROUP BY stage",
     "SELECT c.id, c.reference, c.stage, c.opened_on, p.reference, p.given_name_latin, p.family_name_latin "
-    "FROM cases_case c JOIN people_person p ON p.id = c.person_id "
-    "WHERE c.office_id = ANY(%(offices)s) AND c.counsellor_id = %(user)s AND c.stage <> 'closed' "
-    "ORDER BY c.stage, c.opened_on DESC LIMIT 50",
-    "SELECT f.id, f.due_on, c.reference, p.given_name_latin FROM cases_followup f "
-    "JOIN cases_case c ON c.id = f.case_id JOIN people_person p ON p.id = c.person_id "
-    "WHERE c.office_id = ANY(%(offices)s) AND c.counsellor_id = %(user)s AND c.stage <> 'closed' "
-    "AND f.done_on IS NULL AND f.due_on < %(today)s ORDER BY f.due_on LIMIT 50",
-    "SELECT f.id, f.due_on, c.reference FROM cases_followup f JOIN cases_case c ON c.id = f.case_id "
-    "WHERE c.office_id = ANY(%(offices)s) AND c.counsellor_id = %(user)s AND c.stage <> 'closed' "
-    "AND f.done_on IS NULL AND f.due_on >= %(today)s AND f.due_on <= %(soon)s ORDER BY f.due_on LIMIT 50",
+    f"FROM cases_case c JOIN people_person p ON p.id = c.person_id WHERE {MINE} AND c.stage <> 'closed' "
+    "ORDER BY c.stage, c.opened_on DESC LIMIT 20",
+    f"SELECT f.id, f.due_on, c.reference, p.given_name_latin {PENDING.replace('WHERE', 'JOIN people_person p ON p.id = c.person_id WHERE')} "
+    "AND f.due_on < %(today)s ORDER BY f.due_on LIMIT 20",
+    f"SELECT f.id, f.due_on, c.reference, p.given_name_latin {PENDING.replace('WHERE', 'JOIN people_person p ON p.id = c.person_id WHERE')} "
+    "AND f.due_on >= %(today)s AND f.due_on <= %(soon)s ORDER BY f.due_on LIMIT 20",
+    f"SELECT COUNT(*) FILTER (WHERE f.due_on < %(today)s), "
+    f"COUNT(*) FILTER (WHERE f.due_on >= %(today)s AND f.due_on <= %(soon)s) {PENDING}",
     "SELECT r.id, r.sent_on, c.reference FROM cases_referral r JOIN cases_case c ON c.id = r.case_id "
-    "WHERE c.office_id = ANY(%(offices)s) AND c.counsellor_id = %(user)s AND r.status = 'sent' ORDER BY r.sent_on LIMIT 50",
+    f"WHERE {MINE} AND r.status = 'sent' ORDER BY r.sent_on LIMIT 20",
+    f"SELECT COUNT(*) FROM cases_referral r JOIN cases_case c ON c.id = r.case_id WHERE {MINE} AND r.status = 'sent'",
+    "SELECT COUNT(*) FROM cases_case c WHERE c.office_id = ANY(%(offices)s)",
+    "SELECT c.id, c.reference, c.stage, c.opened_on, p.reference, p.given_name_latin FROM cases_case c "
+    "JOIN people_person p ON p.id = c.person_id WHERE c.office_id = ANY(%(offices)s) "
+    "ORDER BY c.opened_on DESC, c.id DESC LIMIT 25",
 ]
 
 
@@ -168,8 +178,8 @@ def measure(runs: int) -> dict:
         user = get_user_model().objects.get(pk=user.pk)
         began = time.perf_counter()
         load = caseload(user=user)
-        list(load.by_stage), list(load.open_cases[:50]), list(load.overdue_follow_ups[:50])
-        list(load.due_soon_follow_ups[:50]), list(load.referrals_waiting[:50])
+        list(load.by_stage), list(load.open_cases), list(load.overdue_follow_ups)
+        list(load.due_soon_follow_ups), list(load.referrals_waiting)
         selector.append(time.perf_counter() - began)
         began = time.perf_counter()
         response = client.get(url)

@@ -19,7 +19,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wasla.settings")
-os.environ.setdefault("WASLA_DEBUG", "1")
+# DEBUG off, as in production (DEBUG keeps every SQL query in memory); the test-mode
+# settings keep plain static files and plain HTTP so that no collectstatic or TLS is needed.
+os.environ.setdefault("WASLA_DEBUG", "0")
+os.environ.setdefault("WASLA_TESTING", "1")
 
 # (Latin spellings, Arabic) — the first spelling is the usual one; others are variants clerks type.
 FEMALE = [

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from wasla.cases.models import Case, CaseEvent, FollowUp, Programme, Referral, Stage, SupportEntry
@@ -59,7 +59,7 @@ class Caseload:
     referrals_waiting_count: int
 
 
-def caseload(*, user, days_ahead: int = 30, limit: int = 50) -> Caseload:
+def caseload(*, user, days_ahead: int = 30, limit: int = 20) -> Caseload:
     """A counsellor's own cases: how many at each stage, follow-ups overdue or due soon,
     referrals a partner has not answered yet. Lists stop at `limit` rows, most urgent first,
     so that a large caseload still loads quickly."""
@@ -70,10 +70,14 @@ def caseload(*, user, days_ahead: int = 30, limit: int = 50) -> Caseload:
     pending = FollowUp.objects.filter(
         case__in=mine.exclude(stage=Stage.CLOSED), done_on__isnull=True
     ).select_related("case", "case__person")
+    soon = today + datetime.timedelta(days=days_ahead)
     overdue = pending.filter(due_on__lt=today).order_by("due_on")
-    due_soon = pending.filter(
-        due_on__gte=today, due_on__lte=today + datetime.timedelta(days=days_ahead)
-    ).order_by("due_on")
+    due_soon = pending.filter(due_on__gte=today, due_on__lte=soon).order_by("due_on")
+    # Both counts in one pass over the pending follow-ups.
+    follow_up_counts = pending.aggregate(
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+        due_soon=Count("pk", filter=Q(due_on__gte=today, due_on__lte=soon)),
+    )
     waiting = (
         Referral.objects.filter(case__in=mine, status=Referral.Status.SENT)
         .select_related("case", "case__person", "partner")
@@ -84,9 +88,9 @@ def caseload(*, user, days_ahead: int = 30, limit: int = 50) -> Caseload:
         open_cases=list(mine.exclude(stage=Stage.CLOSED).order_by("stage", "-opened_on")[:limit]),
         open_case_count=sum(count for stage, count in counts.items() if stage != Stage.CLOSED),
         overdue_follow_ups=list(overdue[:limit]),
-        overdue_count=overdue.count(),
+        overdue_count=follow_up_counts["overdue"],
         due_soon_follow_ups=list(due_soon[:limit]),
-        due_soon_count=due_soon.count(),
+        due_soon_count=follow_up_counts["due_soon"],
         referrals_waiting=list(waiting[:limit]),
         referrals_waiting_count=waiting.count(),
     )
