@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wasla.core.exceptions import ConcurrentEditError
@@ -16,8 +17,6 @@ def save_versioned(instance: models.Model, *, expected_version: int, fields: lis
     model = type(instance)
     values = {name: getattr(instance, name) for name in fields}
     if any(field.name == "updated_at" for field in model._meta.concrete_fields):
-        from django.utils import timezone
-
         values["updated_at"] = timezone.now()
         instance.updated_at = values["updated_at"]
     updated = model.objects.filter(pk=instance.pk, version=expected_version).update(

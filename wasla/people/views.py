@@ -35,6 +35,11 @@ def _add_field_errors(form, error: ApplicationError) -> None:
         form.add_error(None, error.message)
 
 
+def _errors_as_message(form) -> str:
+    """A short form on the person page failed: say why in one message above the page."""
+    return " ".join(str(problem) for problems in form.errors.values() for problem in problems)
+
+
 class PersonMixin(PermissionRequiredMixin):
     permission = "people.view"
 
@@ -194,9 +199,7 @@ class MigrationEpisodeView(PersonMixin, View):
             else:
                 messages.success(request, _("The migration episode has been added."))
                 return redirect("people:person_detail", reference=reference)
-        messages.error(
-            request, "; ".join(f"{e}" for errors in form.errors.values() for e in errors)
-        )
+        messages.error(request, _errors_as_message(form))
         return redirect("people:person_detail", reference=reference)
 
 
@@ -205,29 +208,27 @@ class ConsentView(PersonMixin, View):
 
     def post(self, request, reference):
         person = self.get_person(reference)
-        try:
-            if "withdraw" in request.POST:
-                consent = Consent.objects.filter(person=person, pk=request.POST["withdraw"]).first()
-                if consent is None:
-                    raise Http404
+        if "withdraw" in request.POST:
+            consent = Consent.objects.filter(person=person, pk=request.POST["withdraw"]).first()
+            if consent is None:
+                raise Http404
+            try:
                 services.consent_withdraw(actor=request.user, consent=consent)
-                messages.success(request, _("The withdrawal of consent has been recorded."))
+            except ApplicationError as error:
+                messages.error(request, error.message)
             else:
-                form = ConsentForm(request.POST)
-                if not form.is_valid():
-                    raise ApplicationError(
-                        "; ".join(e for errors in form.errors.values() for e in errors)
-                    )
+                messages.success(request, _("The withdrawal of consent has been recorded."))
+            return redirect("people:person_detail", reference=reference)
+        form = ConsentForm(request.POST)
+        if form.is_valid():
+            try:
                 services.consent_give(actor=request.user, person=person, **form.cleaned_data)
+            except ApplicationError as error:
+                _add_field_errors(form, error)
+            else:
                 messages.success(request, _("The consent has been recorded."))
-        except ApplicationError as error:
-            messages.error(
-                request,
-                error.message
-                if error.code != "invalid"
-                else "; ".join(p for problems in error.extra.values() for p in problems)
-                or error.message,
-            )
+                return redirect("people:person_detail", reference=reference)
+        messages.error(request, _errors_as_message(form))
         return redirect("people:person_detail", reference=reference)
 
 
@@ -318,8 +319,7 @@ class DocumentView(PersonMixin, View):
             else:
                 messages.success(request, _("The document has been added."))
                 return redirect(_safe_back(request, reference))
-        problems = [problem for errors in form.errors.values() for problem in errors]
-        messages.error(request, " ".join(problems))
+        messages.error(request, _errors_as_message(form))
         return redirect("people:person_detail", reference=reference)
 
 
