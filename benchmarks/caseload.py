@@ -47,7 +47,11 @@ def fill(count: int, seed: int = 5) -> None:
     other_offices = list(Office.objects.exclude(pk=own_office).values_list("pk", flat=True))
     programmes = list(Programme.objects.values_list("pk", flat=True))
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id FROM people_person ORDER BY id")
+        # People who already have a case (the demo's) are left out: one open case per
+        # person and programme.
+        cursor.execute(
+            "SELECT id FROM people_person WHERE id NOT IN (SELECT person_id FROM cases_case) ORDER BY id"
+        )
         people = [row[0] for row in cursor.fetchall()]
     rng.shuffle(people)
     start = (Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1

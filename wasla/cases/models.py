@@ -98,6 +98,12 @@ class Case(VersionedModel):
         indexes = [
             models.Index(fields=["counsellor", "stage"]),
             models.Index(fields=["office", "stage"]),
+            # A counsellor's open cases in the caseload's order, read without a sort.
+            models.Index(
+                fields=["counsellor", "office", "stage", "-opened_on"], name="case_caseload_order"
+            ),
+            # The list of all cases of an office, newest first (the model's ordering).
+            models.Index(fields=["office", "-opened_on", "-id"], name="case_office_recent"),
         ]
         constraints = [
             models.UniqueConstraint(

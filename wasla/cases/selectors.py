@@ -59,6 +59,16 @@ class Caseload:
     referrals_waiting_count: int
 
 
+# What a caseload row shows of a person: the name in both scripts (cases/_person_name.html).
+_PERSON_NAME = [
+    f"person__{name}"
+    for name in (
+        "given_name_ar", "father_name_ar", "family_name_ar",
+        "given_name_latin", "father_name_latin", "family_name_latin", "anonymised_at",
+    )
+]  # fmt: skip
+
+
 def caseload(*, user, days_ahead: int = 30, limit: int = 20) -> Caseload:
     """A counsellor's own cases: how many at each stage, follow-ups overdue or due soon,
     referrals a partner has not answered yet. Lists stop at `limit` rows, most urgent first,
@@ -69,10 +79,14 @@ def caseload(*, user, days_ahead: int = 30, limit: int = 20) -> Caseload:
     today = timezone.localdate()
     pending = FollowUp.objects.filter(
         case__in=mine.exclude(stage=Stage.CLOSED), done_on__isnull=True
-    ).select_related("case", "case__person")
+    )
+    # The lists load only the columns their rows show: a caseload runs into thousands.
+    follow_up_rows = pending.select_related("case", "case__person").only(
+        "due_on", "months_after_plan", "case__reference", *(f"case__{f}" for f in _PERSON_NAME)
+    )
     soon = today + datetime.timedelta(days=days_ahead)
-    overdue = pending.filter(due_on__lt=today).order_by("due_on")
-    due_soon = pending.filter(due_on__gte=today, due_on__lte=soon).order_by("due_on")
+    overdue = follow_up_rows.filter(due_on__lt=today).order_by("due_on")
+    due_soon = follow_up_rows.filter(due_on__gte=today, due_on__lte=soon).order_by("due_on")
     # Both counts in one pass over the pending follow-ups.
     follow_up_counts = pending.aggregate(
         overdue=Count("pk", filter=Q(due_on__lt=today)),
@@ -85,7 +99,21 @@ def caseload(*, user, days_ahead: int = 30, limit: int = 20) -> Caseload:
     )
     return Caseload(
         by_stage=[(stage.value, stage.label, counts.get(stage.value, 0)) for stage in Stage],
-        open_cases=list(mine.exclude(stage=Stage.CLOSED).order_by("stage", "-opened_on")[:limit]),
+        open_cases=list(
+            mine.exclude(stage=Stage.CLOSED)
+            .select_related(None)
+            .select_related("person", "programme")
+            .only(
+                "reference",
+                "stage",
+                "opened_on",
+                "programme__name_ar",
+                "programme__name_fr",
+                "programme__name_en",
+                *_PERSON_NAME,
+            )  # fmt: skip
+            .order_by("stage", "-opened_on")[:limit]
+        ),
         open_case_count=sum(count for stage, count in counts.items() if stage != Stage.CLOSED),
         overdue_follow_ups=list(overdue[:limit]),
         overdue_count=follow_up_counts["overdue"],
