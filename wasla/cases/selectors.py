@@ -69,6 +69,9 @@ _PERSON_NAME = [
 ]  # fmt: skip
 
 
+_PROGRAMME_NAME = ["programme__name_ar", "programme__name_fr", "programme__name_en"]
+
+
 def caseload(*, user, days_ahead: int = 30, limit: int = 20) -> Caseload:
     """A counsellor's own cases: how many at each stage, follow-ups overdue or due soon,
     referrals a partner has not answered yet. Lists stop at `limit` rows, most urgent first,
@@ -103,15 +106,7 @@ def caseload(*, user, days_ahead: int = 30, limit: int = 20) -> Caseload:
             mine.exclude(stage=Stage.CLOSED)
             .select_related(None)
             .select_related("person", "programme")
-            .only(
-                "reference",
-                "stage",
-                "opened_on",
-                "programme__name_ar",
-                "programme__name_fr",
-                "programme__name_en",
-                *_PERSON_NAME,
-            )  # fmt: skip
+            .only("reference", "stage", "opened_on", *_PROGRAMME_NAME, *_PERSON_NAME)
             .order_by("stage", "-opened_on")[:limit]
         ),
         open_case_count=sum(count for stage, count in counts.items() if stage != Stage.CLOSED),

@@ -80,3 +80,48 @@ class TrilingualNameModel(models.Model):
         language = (get_language() or "ar")[:2]
         preferred = {"ar": self.name_ar, "fr": self.name_fr, "en": self.name_en}.get(language)
         return preferred or self.name_fr or self.name_en or self.name_ar
+
+
+class OutboundMessage(models.Model):
+    """One SMS or email that Wasla owes someone; `dedupe_key` makes sure it goes out once.
+
+    Written by `wasla.core.messaging.message_send` and delivered by the `deliver_message` task;
+    see docs/messaging.md.
+    """
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("email")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    channel = models.CharField(_("channel"), max_length=5, choices=Channel.choices)
+    # An E.164 phone number (+216…) for SMS, an address for email.
+    recipient = models.CharField(_("recipient"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    body = models.TextField(_("message text"))
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default="ar"
+    )
+    dedupe_key = models.CharField(_("deduplication key"), max_length=200, unique=True)
+    status = models.CharField(
+        _("status"), max_length=6, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    provider_id = models.CharField(_("provider message id"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("outbound message")
+        verbose_name_plural = _("outbound messages")
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.channel} {self.recipient} {self.status} ({self.dedupe_key})"

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("about/", views.AboutView.as_view(), name="about"),
     path("healthz", views.health, name="health"),
+    path("ping", views.ping, name="ping"),
 ]

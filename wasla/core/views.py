@@ -1,5 +1,5 @@
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
@@ -15,6 +15,12 @@ class AboutView(TemplateView):
 
 
 @never_cache
+def ping(request):
+    """Liveness: answers without touching the database. The load benchmark uses it as the
+    floor — what the server costs before Wasla does any work."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 def health(request):
     """For load balancers and `make run`'s readiness check: answers once the database does."""
     with connection.cursor() as cursor:

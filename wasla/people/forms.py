@@ -3,9 +3,12 @@ import gettext
 
 import pycountry
 from django import forms
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from wasla.people.isco import isco_unit_choices
 from wasla.people.models import Consent, MigrationEpisode, Person, PersonDocument
 from wasla.territories.models import Locality
 
@@ -24,6 +27,53 @@ def _country_names(language: str) -> list[tuple[str, str]]:
 
 def country_choices() -> list[tuple[str, str]]:
     return _country_names((get_language() or "ar")[:2])
+
+
+@functools.cache
+def _isco_options(language: str) -> str:
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{} — {}</option>',
+        (
+            (code, format_html(' lang="{}"', lang) if lang != language else "", code, title)
+            for code, title, lang in isco_unit_choices(language)
+        ),
+    )
+
+
+class OccupationCodesInput(forms.TextInput):
+    """One text input per occupation, each offering the ISCO-08 unit groups of a shared
+    <datalist> ("2512 — Software developers", in the page's language). A datalist completes the
+    whole value of an input, so a single comma-separated input would suggest only its first
+    code. Every input still takes several codes separated by commas; the field joins them."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"dir": "ltr", "autocomplete": "off", **(attrs or {})})
+
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        return ", ".join(value.strip() for value in values if value and value.strip())
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = dict(attrs or {})
+        first_id = attrs.get("id") or f"id_{name}"
+        list_id = f"{first_id}_isco08"
+        codes = [code.strip() for code in str(value or "").replace(";", ",").split(",")]
+        codes = [code for code in codes if code]
+        inputs = []
+        for index, code in enumerate([*codes, ""] if codes else ["", ""]):
+            input_attrs = {**attrs, "list": list_id}
+            if index:
+                input_attrs["id"] = f"{first_id}_{index + 1}"
+                input_attrs["aria-label"] = _("Another occupation (ISCO-08 code)")
+            # A <p> stacks the inputs with the form's spacing, without styles of its own.
+            inputs.append(
+                format_html("<p>{}</p>", super().render(name, code, input_attrs, renderer))
+            )
+        language = (get_language() or "ar")[:2]
+        return mark_safe("".join(inputs)) + format_html(
+            '<datalist id="{}">{}</datalist>', list_id, _isco_options(language)
+        )
 
 
 class LocalityChoiceField(forms.ModelChoiceField):
@@ -113,9 +163,9 @@ class PersonForm(forms.Form):
         label=_("Education"), choices=[("", "—"), *Person.EducationLevel.choices], required=False
     )
     occupations = forms.CharField(
-        label=_("Occupations (ISCO-08 codes, separated by commas)"),
+        label=_("Occupations (ISCO-08 codes; suggestions appear as you type)"),
         required=False,
-        widget=forms.TextInput(attrs={"dir": "ltr"}),
+        widget=OccupationCodesInput,
     )
     skills = forms.CharField(
         label=_("Skills"), required=False, widget=forms.Textarea(attrs={"rows": 2})

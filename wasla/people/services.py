@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from wasla.core.audit import (
 from wasla.core.concurrency import save_versioned
 from wasla.core.exceptions import ApplicationError
 from wasla.core.models import AuditEntry
+from wasla.core.validation import FieldErrors, check_document
 from wasla.engines.linkage import standardise
 from wasla.organisations.models import Office
 from wasla.organisations.scoping import scope_for
@@ -29,7 +29,7 @@ from wasla.people.models import (
     PersonNameToken,
     PersonOffice,
 )
-from wasla.people.validation import NAME_FIELDS, FieldErrors, clean_person_fields, country_code
+from wasla.people.validation import NAME_FIELDS, clean_person_fields, country_code
 
 PERSON_FIELDS = (
     *NAME_FIELDS,
@@ -331,24 +331,6 @@ def person_anonymise(*, actor, person: Person) -> Person:
     return person
 
 
-# What a document may be, recognised by its first bytes rather than by what the browser claims.
-DOCUMENT_SIGNATURES = {
-    b"%PDF-": "application/pdf",
-    b"\xff\xd8\xff": "image/jpeg",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-}
-
-
-def _document_type(uploaded_file) -> str | None:
-    uploaded_file.seek(0)
-    head = uploaded_file.read(8)
-    uploaded_file.seek(0)
-    for signature, content_type in DOCUMENT_SIGNATURES.items():
-        if head.startswith(signature):
-            return content_type
-    return None
-
-
 @transaction.atomic
 def document_upload(
     *, actor, person: Person, kind: str, title: str, uploaded_file, case_reference: str = ""
@@ -364,14 +346,7 @@ def document_upload(
         errors.add("kind", _("Choose one of the options."))
     if not (title or "").strip():
         errors.add("title", _("Give the document a title."))
-    limit = settings.DOCUMENT_MAX_BYTES
-    if uploaded_file.size > limit:
-        errors.add(
-            "file", _("The file is larger than %(limit)s MB.") % {"limit": limit // (1024 * 1024)}
-        )
-    content_type = _document_type(uploaded_file)
-    if content_type is None:
-        errors.add("file", _("Only PDF, JPEG and PNG files are accepted."))
+    content_type = check_document(uploaded_file, errors)
     errors.raise_if_any()
     document = PersonDocument(
         person=person,

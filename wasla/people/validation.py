@@ -10,8 +10,9 @@ import pycountry
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wasla.core.exceptions import ApplicationError
+from wasla.core.validation import FieldErrors
 from wasla.engines.linkage import standardise
+from wasla.people.isco import is_isco_code
 from wasla.people.models import Person
 
 NAME_FIELDS = (
@@ -25,20 +26,6 @@ NAME_FIELDS = (
 ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
 LATIN_LETTER = re.compile(r"[A-Za-zÀ-ÿ]")
 ISCO_CODE = re.compile(r"^\d{1,4}$")
-
-
-class FieldErrors:
-    def __init__(self):
-        self.errors: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.errors.setdefault(field, []).append(message)
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ApplicationError(
-                _("Some fields need correcting."), code="invalid", extra=self.errors
-            )
 
 
 def country_code(value: str) -> str | None:
@@ -140,15 +127,23 @@ def clean_person_fields(fields: dict, *, partial: bool = False) -> dict:
     if "occupations" in cleaned:
         codes = cleaned["occupations"] or []
         if isinstance(codes, str):
-            codes = [code.strip() for code in codes.replace(";", ",").split(",") if code.strip()]
-        bad = [code for code in codes if not ISCO_CODE.match(str(code))]
-        if bad:
+            codes = codes.replace(";", ",").split(",")
+        codes = [str(code).strip() for code in codes if str(code).strip()]
+        malformed = [code for code in codes if not ISCO_CODE.match(code)]
+        unknown = [code for code in codes if ISCO_CODE.match(code) and not is_isco_code(code)]
+        if malformed:
             errors.add(
                 "occupations",
                 _("ISCO-08 codes have one to four digits: %(codes)s")
-                % {"codes": ", ".join(map(str, bad))},
+                % {"codes": ", ".join(malformed)},
             )
-        cleaned["occupations"] = sorted({str(code) for code in codes})
+        if unknown:
+            errors.add(
+                "occupations",
+                _("These codes are not in the ISCO-08 classification: %(codes)s")
+                % {"codes": ", ".join(unknown)},
+            )
+        cleaned["occupations"] = sorted(set(codes))
 
     if cleaned.get("household_size") not in (None, ""):
         try:
