@@ -28,6 +28,15 @@ def _no_network(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with no rate-limit counts left by the one before."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _english_outside_requests():
     """Messages raised by services called straight from a test read in English; requests
     still choose their own language through the middleware."""

@@ -147,6 +147,21 @@ MATRIX = [
     ("get", "/api/v1/follow-ups/", CASE_WORK, 200, 403),
     ("get", "/api/schema/", EVERYONE, 200, None),
     ("get", "/api/docs/", EVERYONE, 200, None),
+    # Citizen Spaces: the public pages and the waiting room. The desk pages and the API have
+    # their own matrices in wasla/citizen_spaces/tests/.
+    ("get", "/services/", EVERYONE, 200, None),
+    ("get", "/services/citizen-space-ghomrassen/", EVERYONE, 200, None),
+    ("get", "/services/citizen-space-ghomrassen/birth-extract/", EVERYONE, 200, None),
+    ("get", "/services/citizen-space-ghomrassen/birth-extract/request/", EVERYONE, 200, None),
+    ("get", "/services/citizen-space-ghomrassen/appointments/", EVERYONE, 200, None),
+    ("get", "/track/", EVERYONE, 200, None),
+    ("get", "/appointments/cancel/", EVERYONE, 200, None),
+    ("get", "/queue/citizen-space-ksar-el-ababsa/take/", EVERYONE, 200, None),
+    ("get", "/queue/citizen-space-ksar-el-ababsa/display/", EVERYONE, 200, None),
+    ("get", "/queue/citizen-space-ksar-el-ababsa/display/board/", EVERYONE, 200, None),
+    ("get", "/queue/citizen-space-ksar-el-ababsa/counter/", {"front_desk_agent"}, 200, 403),
+    ("get", "/open311/v2/discovery.json", EVERYONE, 200, None),
+    ("get", "/open311/v2/services.xml", EVERYONE, 200, None),
 ]
 
 

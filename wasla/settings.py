@@ -42,6 +42,8 @@ if not SECRET_KEY:
 WASLA_PSEUDONYM_KEY = os.environ.get("WASLA_PSEUDONYM_KEY", SECRET_KEY)
 
 ALLOWED_HOSTS = env_list("WASLA_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+# The address citizens reach Wasla at, for links sent by SMS or email (rating, tracking).
+WASLA_PUBLIC_URL = os.environ.get("WASLA_PUBLIC_URL", "http://127.0.0.1:8000")
 CSRF_TRUSTED_ORIGINS = env_list("WASLA_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -69,6 +71,7 @@ INSTALLED_APPS = [
     "wasla.accounts",
     "wasla.people",
     "wasla.cases",
+    "wasla.citizen_spaces",
     "wasla.dashboards",
     "wasla.demo",
 ]
@@ -123,6 +126,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the task worker share the file: wait for a lock instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Shared by every web worker: the public pages' rate limits count per client across workers.
+# The table is made by `manage.py createcachetable` (make run and the test runner do it).
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "WASLA_CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"
+        ),
+        "LOCATION": os.environ.get("WASLA_CACHE_LOCATION", "wasla_cache"),
+    }
+}
+# Multiplies every public rate limit (docs/security.md); the load benchmark raises it because
+# its fifty simulated citizens all come from one address.
+RATE_LIMIT_SCALE = float(os.environ.get("WASLA_RATE_LIMIT_SCALE", "1"))
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -201,9 +218,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("WASLA_FROM_EMAIL", "Wasla <no-reply@wasla.t
 
 TASKS = {
     "default": {
-        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
-        if TESTING
-        else "django_tasks_db.DatabaseBackend",
+        "BACKEND": os.environ.get(
+            "WASLA_TASK_BACKEND",
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend",
+        ),
         "QUEUES": ["default"],
     }
 }
@@ -275,6 +295,11 @@ SPECTACULAR_SETTINGS = {
     # One name per choice set, so that clients see e.g. CaseStageEnum rather than Status54aEnum.
     "ENUM_NAME_OVERRIDES": {
         "CaseStageEnum": "wasla.cases.models.Stage",
+        "ServiceRequestStageEnum": "wasla.citizen_spaces.models.Stage",
+        "ServiceRequestChannelEnum": "wasla.citizen_spaces.models.ServiceRequest.Channel",
+        "RequestContactChannelEnum": "wasla.citizen_spaces.models.ContactChannel",
+        "ContactChannelEnum": "wasla.people.models.Person.ContactChannel",
+        "TicketStatusEnum": "wasla.citizen_spaces.models.Ticket.Status",
         "PlanActionKindEnum": "wasla.cases.models.PlanAction.Kind",
         "PlanActionStatusEnum": "wasla.cases.models.PlanAction.Status",
         "ReferralStatusEnum": "wasla.cases.models.Referral.Status",
@@ -295,3 +320,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("WASLA_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Outbound SMS and email (wasla.core.messaging); see docs/messaging.md.
+SMS_BACKEND = os.environ.get("WASLA_SMS_BACKEND", "wasla.core.sms.ConsoleSmsBackend")
+if TESTING:
+    SMS_BACKEND = "wasla.core.sms.LocmemSmsBackend"
+SMS_FILE_PATH = Path(os.environ.get("WASLA_SMS_FILE_PATH", VAR_DIR / "sms.log"))
+SMS_GATEWAY_URL = os.environ.get("WASLA_SMS_GATEWAY_URL", "")
+SMS_GATEWAY_KEY = os.environ.get("WASLA_SMS_GATEWAY_KEY", "")
+SMS_GATEWAY_TIMEOUT = float(os.environ.get("WASLA_SMS_GATEWAY_TIMEOUT", "10"))
+SMS_SENDER = os.environ.get("WASLA_SMS_SENDER", "Wasla")
+MESSAGE_MAX_ATTEMPTS = int(os.environ.get("WASLA_MESSAGE_MAX_ATTEMPTS", "5"))
+# The first retry waits this long; each later one twice as long as the one before.
+MESSAGE_RETRY_DELAY_SECONDS = int(os.environ.get("WASLA_MESSAGE_RETRY_DELAY_SECONDS", "60"))

@@ -8,3 +8,7 @@ os.environ["WASLA_TESTING"] = "1"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from wasla.settings import *  # noqa: F403
+
+# Tests start from an empty cache each run (the database cache table would outlive the
+# browser tests' flushes and carry rate-limit counts from one test to the next).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("wasla.organisations.rest.urls")),
     path("", include("wasla.people.rest.urls")),
     path("", include("wasla.cases.rest.urls")),
+    path("", include("wasla.citizen_spaces.rest.urls")),
     path("me/", MeView.as_view(), name="me"),
     path("auth/token/", TokenView.as_view(), name="token"),
 ]
@@ -22,6 +23,8 @@ urlpatterns = [
     path("dashboard/", include("wasla.dashboards.urls")),
     path("territories/", include("wasla.territories.urls")),
     path("people/", include("wasla.people.urls")),
+    path("", include("wasla.citizen_spaces.urls")),
+    path("open311/v2/", include("wasla.citizen_spaces.open311.urls")),
     path("", include("wasla.cases.urls")),
     path("", include("wasla.organisations.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 
 from wasla.cases import services as case_services
 from wasla.cases.models import Programme
+from wasla.citizen_spaces.catalogue_data import catalogue_load
+from wasla.citizen_spaces.services import calendar_load
 from wasla.core.exceptions import ApplicationError
 from wasla.demo import landscape
 from wasla.engines.linkage import standardise
@@ -227,4 +229,7 @@ def demo_load() -> list[landscape.UserSpec]:
     users = _users()
     _programmes()
     _sample_cases()
+    # The working-day calendar and the service catalogue, offered at every Citizen Space.
+    calendar_load()
+    catalogue_load(offices=Office.objects.filter(kind=Office.Kind.CITIZEN_SPACE))
     return users

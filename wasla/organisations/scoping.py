@@ -50,6 +50,17 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "cases.view": CASE_ROLES,
     "cases.manage": CASE_ROLES,
     "referrals.respond": frozenset({Role.PARTNER_CASEWORKER}),
+    # Citizen Spaces (docs/citizen-spaces.md). Agents work at their Citizen Space; the
+    # municipality's administrators see every Citizen Space of the municipality. Managers and
+    # auditors see the statistics, not the requesters.
+    "citizen_spaces.requests.view": frozenset({Role.FRONT_DESK_AGENT, Role.ADMINISTRATOR}),
+    "citizen_spaces.requests.process": frozenset({Role.FRONT_DESK_AGENT}),
+    "citizen_spaces.queue.operate": frozenset({Role.FRONT_DESK_AGENT}),
+    "citizen_spaces.appointments.manage": frozenset({Role.FRONT_DESK_AGENT, Role.ADMINISTRATOR}),
+    "citizen_spaces.catalogue.edit": frozenset({Role.ADMINISTRATOR}),
+    "citizen_spaces.statistics.view": frozenset(
+        {Role.FRONT_DESK_AGENT, Role.ADMINISTRATOR, Role.PROGRAMME_MANAGER, Role.AUDITOR}
+    ),
 }
 
 
