@@ -208,6 +208,9 @@ def main() -> None:
     import django
 
     django.setup()
+    from wasla.core.startup import warm_up
+
+    warm_up()  # as wasla/wsgi.py does in each web worker
     from django.core.management import call_command
 
     from wasla.cases.models import Case

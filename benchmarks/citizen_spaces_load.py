@@ -57,6 +57,13 @@ def prepare(count: int) -> int:
         began = time.perf_counter()
         fill(count - existing)
         print(f"filled {count - existing} requests in {time.perf_counter() - began:.0f} s")
+    # As autovacuum would after a bulk load: statistics and the visibility map (for
+    # index-only counts of a Citizen Space's open requests).
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in ("servicerequest", "requestevent", "rating"):
+            cursor.execute(f"VACUUM ANALYZE citizen_spaces_{table}")
     return ServiceRequest.objects.count()
 
 
@@ -151,8 +158,10 @@ def main() -> None:
     aggregated = stats.pop("Aggregated")
     floor = stats.get("floor: /ping", {})
     wasla = {name: row for name, row in stats.items() if not name.startswith("floor")}
-    measured = [name for name in wasla if name.startswith(("track:", "agent: work", "agent: sub"))]
-    worst_p95 = max(wasla[name]["p95_ms"] for name in measured)
+    # Signing in happens once per agent, at the start (Argon2 is slow on purpose).
+    measured = [name for name in wasla if not name.startswith("agent: sign")]
+    worst = max(measured, key=lambda name: wasla[name]["p95_ms"])
+    worst_p95 = wasla[worst]["p95_ms"]
     results = {
         "service_requests": total,
         "database": "PostgreSQL",
@@ -162,6 +171,8 @@ def main() -> None:
         "endpoints": stats,
         "all_requests": aggregated,
         "errors": aggregated["failures"],
+        "think_time_seconds": "1 to 3 between actions, per user",
+        "worst_endpoint": worst,
         "worst_endpoint_p95_ms": worst_p95,
         "floor_p95_ms": floor.get("p95_ms"),
         "worst_p95_over_floor_p95": round(worst_p95 / floor["p95_ms"], 1)

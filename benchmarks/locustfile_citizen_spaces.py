@@ -29,7 +29,7 @@ class Citizen(FastHttpUser):
     """Looks up a request with its reference and phone, as written in the SMS (any format)."""
 
     weight = 3
-    wait_time = between(0.5, 2)
+    wait_time = between(1, 3)
 
     @task(6)
     def track(self):
@@ -58,7 +58,7 @@ class Agent(FastHttpUser):
     """A front-desk agent: the work queue, and now and then a request taken at the counter."""
 
     weight = 1
-    wait_time = between(0.5, 2)
+    wait_time = between(1, 3)
 
     def on_start(self):
         page = self.client.get("/accounts/login/", name="agent: sign-in form")

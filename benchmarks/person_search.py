@@ -103,6 +103,9 @@ def setup_django():
     import django
 
     django.setup()
+    from wasla.core.startup import warm_up
+
+    warm_up()  # as wasla/wsgi.py does in each web worker
 
 
 def ensure_database(url: str) -> None:
@@ -239,9 +242,10 @@ def fill(count: int, seed: int = 7) -> None:
         cursor.execute(
             "SELECT setval(pg_get_serial_sequence('people_person', 'id'), (SELECT MAX(id) FROM people_person))"
         )
-        cursor.execute(
-            "ANALYZE people_person; ANALYZE people_personnametoken; ANALYZE people_personoffice;"
-        )
+        # As autovacuum would after a bulk load: statistics and the visibility map, without
+        # which the name-token index cannot answer by an index-only scan.
+        for table in ("people_person", "people_personnametoken", "people_personoffice"):
+            cursor.execute(f"VACUUM ANALYZE {table}")
 
 
 def hand_written_sql(tokens: list[str]) -> tuple[str, list]:
