@@ -351,22 +351,28 @@ def request_move(
     """Move a request to its next stage (only along TRANSITIONS), tell the citizen."""
     _check_office(actor, request, "citizen_spaces.requests.process")
     with transaction.atomic():
-        before = snapshot(request)
-        from_stage = request.stage
-        now = timezone.now()
-        changed = _apply_stage(request, to_stage, reason, now)
-        save_versioned(request, expected_version=expected_version, fields=changed)
-        event = RequestEvent.objects.create(
-            request=request,
-            at=now,
-            actor=actor,
-            from_stage=from_stage,
-            to_stage=to_stage,
-            note=note.strip(),
-        )
-        audit_update(actor=actor, instance=request, before=before)
-        _notify_stage(request, event)
+        _move(actor, request, to_stage, expected_version, note, reason, timezone.now())
     return request
+
+
+def _move(actor, request, to_stage, expected_version, note, reason, now) -> RequestEvent:
+    """One move, inside the caller's transaction: the request (version-checked), the event
+    on its timeline, the audit entry, the message to the citizen."""
+    before = snapshot(request)
+    from_stage = request.stage
+    changed = _apply_stage(request, to_stage, reason, now)
+    save_versioned(request, expected_version=expected_version, fields=changed)
+    event = RequestEvent.objects.create(
+        request=request,
+        at=now,
+        actor=_person(actor),
+        from_stage=from_stage,
+        to_stage=to_stage,
+        note=note.strip(),
+    )
+    audit_update(actor=actor, instance=request, before=before)
+    _notify_stage(request, event)
+    return event
 
 
 def requests_move_bulk(
@@ -402,20 +408,7 @@ def requests_move_bulk(
             )
         now = timezone.now()
         for request in requests:
-            before = snapshot(request)
-            from_stage = request.stage
-            changed = _apply_stage(request, to_stage, reason, now)
-            save_versioned(request, expected_version=request.version, fields=changed)
-            event = RequestEvent.objects.create(
-                request=request,
-                at=now,
-                actor=actor,
-                from_stage=from_stage,
-                to_stage=to_stage,
-                note=note.strip(),
-            )
-            audit_update(actor=actor, instance=request, before=before)
-            _notify_stage(request, event)
+            _move(actor, request, to_stage, request.version, note, reason, now)
     return requests
 
 
@@ -451,19 +444,8 @@ def _documents_added(request, documents, types, stored) -> list[RequestDocument]
         _keep_document(request, uploaded, content_type, stored)
         for uploaded, content_type in zip(documents, types, strict=True)
     ]
-    before = snapshot(request)
-    now = timezone.now()
-    changed = _apply_stage(request, Stage.IN_PROCESS, "", now)
-    save_versioned(request, expected_version=request.version, fields=changed)
-    event = RequestEvent.objects.create(
-        request=request,
-        at=now,
-        from_stage=Stage.WAITING_CITIZEN,
-        to_stage=Stage.IN_PROCESS,
-        note=_("The citizen sent %(count)s document(s).") % {"count": len(kept)},
-    )
-    audit_update(actor=None, instance=request, before=before)
-    _notify_stage(request, event)
+    note = _("The citizen sent %(count)s document(s).") % {"count": len(kept)}
+    _move(None, request, Stage.IN_PROCESS, request.version, note, "", timezone.now())
     return kept
 
 
