@@ -1,0 +1,365 @@
+"""p-median (Hakimi 1964): open p new sites to minimise the weighted total (so the mean) trip.
+
+The dense assignment formulation (a variable per demand-site pair) does not scale, so the
+engine solves the radius formulation of García, Labbé & Marín (2011) by Benders
+decomposition, as Duran-Mateluna, Ales & Elloumi (2023) do: a master problem over the site
+variables y and one cost variable per group of demand points, and cuts computed in numpy.
+
+For one demand point i with travel distances d_ij and any distance D,
+    cost_i(y) >= D - sum_j max(0, D - d_ij) y_j
+holds for every (even fractional) opening y, with equality when D is the distance at which
+the sites ordered by distance first sum to one. So only the pairs with d_ij below D are ever
+needed: the engine keeps, per point, the sites up to the second-nearest open site of the best
+known solution (and never beyond the nearest existing office, which is always open), and
+widens that list when a solution sends a point farther. Cuts of points in one group are
+summed. First the LP relaxation is closed by cutting planes (its value is a proven lower
+bound), then the master becomes a MIP until its bound meets the best solution.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+
+from . import highs
+from .data import SitingInputError
+from .problem import OPTIMAL_TOLERANCE, Problem, Solution, relative_gap
+
+SAMPLE_ROWS = 3000  # demand points the start heuristic works on
+SINGLE_CUT_ROWS = 3000
+# Pairs kept for cuts, bounding memory and time; beyond it each point keeps only its nearest
+# sites, which keeps every cut valid but may leave a gap the engine then reports.
+PAIR_BUDGET = 20_000_000  # about 2 GB at peak
+STABILISATION = 0.5  # in-out separation: weight of the LP point against the best solution
+
+
+def solve_pmedian(problem: Problem, demand_ids: list[str]) -> Solution:
+    metric = problem.metric
+    n = metric.n_rows
+    cols_all = np.arange(metric.n_cols)
+    _, nearest_any = metric.nearest(cols_all)
+    stranded = np.flatnonzero(~np.isfinite(nearest_any))
+    if stranded.size:
+        raise SitingInputError(
+            f"distance matrix: demand point {demand_ids[stranded[0]]!r} cannot reach any candidate "
+            "or existing site"
+        )
+    _, existing_km = metric.nearest(problem.existing_cols)
+    problem.progress(0.05, "Finding a good first solution")
+    start = _start_heuristic(problem)
+    best, best_cost, served = _evaluate(problem, start)
+    benders = _Benders(problem, best, served, existing_km)
+    lower = benders.lp_phase(lambda y: _round(problem, y))
+    tried: set[tuple[int, ...]] = set()
+    for candidate in benders.incumbents:
+        key = tuple(int(j) for j in candidate)
+        if key in tried or problem.remaining() <= 0:
+            continue
+        tried.add(key)
+        sel, cost, srv = _evaluate(problem, candidate)
+        if cost < best_cost - 1e-9 * max(1.0, best_cost):
+            best, best_cost, served = sel, cost, srv
+    lower, best, best_cost = benders.mip_phase(
+        lower, best, best_cost, lambda sel: _evaluate(problem, sel)
+    )
+    gap = relative_gap(best_cost, lower)
+    optimal = gap <= OPTIMAL_TOLERANCE
+    reductions = dict(benders.reductions)
+    reductions["demand_points"] = int(n)
+    return Solution(np.sort(best), best_cost, min(lower, best_cost), optimal, reductions)
+
+
+def _evaluate(problem: Problem, selected: np.ndarray):
+    """Weighted total distance when the selected candidates and the existing sites are open."""
+    selected = np.sort(np.asarray(selected, dtype=np.int64))
+    open_cols = np.concatenate([problem.existing_cols, selected])
+    _, km = problem.metric.nearest(open_cols)
+    return selected, float(problem.weights @ km), km
+
+
+def _round(problem: Problem, y: np.ndarray) -> np.ndarray:
+    """The p candidates with the largest LP value (ties: candidate order)."""
+    order = np.lexsort((np.arange(problem.n_candidates), -y[: problem.n_candidates]))
+    return np.sort(order[: problem.p])
+
+
+def _start_heuristic(problem: Problem) -> np.ndarray:
+    """Greedy then vertex substitution (Teitz & Bart 1968) on a seeded sample of the demand."""
+    metric, m, p = problem.metric, problem.n_candidates, problem.p
+    n = metric.n_rows
+    if n > SAMPLE_ROWS:
+        rows = np.sort(np.random.default_rng(0).choice(n, SAMPLE_ROWS, replace=False))
+    else:
+        rows = np.arange(n)
+    w = problem.weights[rows]
+    dist = metric.block(rows)
+    cand = dist[:, :m]
+    big = (
+        np.nanmax(np.where(np.isfinite(dist), dist, np.nan)) * 10 + 1.0
+        if np.isfinite(dist).any()
+        else 1.0
+    )
+    cand = np.where(np.isfinite(cand), cand, big)
+    fixed = dist[:, m:]
+    base = (
+        np.where(np.isfinite(fixed), fixed, big).min(axis=1)
+        if fixed.shape[1]
+        else np.full(rows.size, big * 10)
+    )
+    chosen: list[int] = []
+    current = base.copy()
+    for _ in range(p):
+        gains = w @ np.maximum(0.0, current[:, None] - cand)
+        gains[chosen] = -1.0
+        j = int(np.argmax(gains))
+        chosen.append(j)
+        np.minimum(current, cand[:, j], out=current)
+
+    def cost_of(sites: list[int]) -> float:
+        return float(w @ np.minimum(base, cand[:, sites].min(axis=1)))
+
+    best_cost = cost_of(chosen)
+    improved = True
+    while improved and problem.remaining() > 0:
+        improved = False
+        for position in range(p):
+            others = chosen[:position] + chosen[position + 1 :]
+            rest = np.minimum(base, cand[:, others].min(axis=1)) if others else base
+            costs = w @ np.minimum(rest[:, None], cand)
+            costs[others] = np.inf
+            j = int(np.argmin(costs))
+            if costs[j] < best_cost - 1e-9 * max(1.0, best_cost):
+                chosen[position] = j
+                best_cost = float(costs[j])
+                improved = True
+    return np.sort(np.asarray(chosen, dtype=np.int64))
+
+
+class _Benders:
+    def __init__(
+        self, problem: Problem, best: np.ndarray, served: np.ndarray, existing_km: np.ndarray
+    ):
+        self.problem = problem
+        self.metric = problem.metric
+        self.m = problem.n_candidates
+        self.n_cols = self.metric.n_cols
+        self.w = problem.weights
+        self.existing_km = existing_km
+        self.incumbents: list[np.ndarray] = []
+        self.reductions: dict[str, int] = {}
+        self.caps = self._caps_for(best, served)
+        problem.progress(0.15, "Listing the sites near each demand point")
+        self._list_pairs()
+        n = self.metric.n_rows
+        if n <= SINGLE_CUT_ROWS:
+            self.group = np.arange(n)
+        else:
+            # Points whose nearest listed site is the same share a cost variable.
+            pr = self.pairs
+            nearest_km = np.minimum.reduceat(pr.km, pr.indptr[:-1])
+            at_min = np.flatnonzero(pr.km == nearest_km[pr.rows])
+            _, first = np.unique(pr.rows[at_min], return_index=True)
+            _, self.group = np.unique(pr.cols[at_min[first]], return_inverse=True)
+        self.n_groups = int(self.group.max()) + 1 if n else 0
+        self.reductions.update(site_pairs=len(self.pairs), cost_groups=self.n_groups)
+        self._build_master(best)
+
+    def _caps_for(self, best: np.ndarray, served: np.ndarray) -> np.ndarray:
+        open_cols = np.concatenate([self.problem.existing_cols, best])
+        # Up to the second-nearest open site: cuts stay tight near the best solution.
+        if open_cols.size >= 2:
+            second = np.full(self.metric.n_rows, np.inf)
+            for start, stop in self.metric.row_chunks():
+                block = self.metric.block(slice(start, stop), open_cols)
+                second[start:stop] = np.partition(block, 1, axis=1)[:, 1]
+            served = np.maximum(served, second)
+        return np.minimum(served, self.existing_km)
+
+    def _list_pairs(self) -> None:
+        """The sites within each point's cap, limited to its nearest when the pairs would exceed PAIR_BUDGET (a
+        crowded point's cap drops to its farthest listed site, so nearer ones are all listed)."""
+        counts = self.metric.count_within_caps(self.caps)
+        limit = None
+        if counts.sum() > PAIR_BUDGET:
+            # The largest per-point limit that keeps the pairs within budget.
+            options = np.arange(1, int(counts.max()) + 1)
+            totals = np.array(
+                [np.minimum(counts, k).sum() for k in options[:: max(1, options.size // 256)]]
+            )
+            fitting = options[:: max(1, options.size // 256)][totals <= PAIR_BUDGET]
+            limit = int(fitting[-1]) if fitting.size else 1
+        self.reductions["sites_per_point_limit"] = limit or 0
+        self.pairs = self.metric.within_caps(self.caps, limit)
+
+    def _build_master(self, best: np.ndarray) -> None:
+        m, c, g = self.m, self.n_cols, self.n_groups
+        h = highs.new_highs(self.problem.remaining())
+        lower = np.zeros(c + g)
+        lower[m:c] = 1.0  # existing sites are open
+        upper = np.concatenate([np.ones(c), np.full(g, highs.INF)])
+        card = sparse.csr_matrix(np.concatenate([np.ones(m), np.zeros(c - m + g)])[None, :])
+        highs.pass_model(
+            h,
+            cost=np.concatenate([np.zeros(c), np.ones(g)]),
+            col_lower=lower,
+            col_upper=upper,
+            matrix=card,
+            row_lower=np.array([float(self.problem.p)]),
+            row_upper=np.array([float(self.problem.p)]),
+            integer=np.zeros(c + g, dtype=bool),
+        )
+        self.h = h
+        self.add_cuts(self._full_y(best), None)
+
+    def _full_y(self, selected: np.ndarray) -> np.ndarray:
+        y = np.zeros(self.n_cols)
+        y[self.m :] = 1.0
+        y[selected] = 1.0
+        return y
+
+    def _cut_levels(self, y: np.ndarray):
+        """Per point, the distance D where the open fraction of sites, nearest first, reaches
+        one (or the point's cap if it does not). Only sites with y > 0 move the sum, so only
+        their pairs are sorted."""
+        pr = self.pairs
+        positive = np.flatnonzero(y[pr.cols] > 1e-12)
+        rows, km = pr.rows[positive], pr.km[positive]
+        order = np.lexsort((km, rows))
+        rows, km = rows[order], km[order]
+        yv = y[pr.cols[positive][order]]
+        cum = np.cumsum(yv)
+        starts = np.searchsorted(rows, rows, side="left")
+        before = np.concatenate(([0.0], cum))[starts]
+        reached = np.flatnonzero(cum - before >= 1.0 - 1e-9)
+        level = self.caps.copy()
+        if reached.size:
+            rows_hit, first = np.unique(rows[reached], return_index=True)
+            level[rows_hit] = np.minimum(level[rows_hit], km[reached[first]])
+        return level
+
+    def cut_matrix(self, y: np.ndarray):
+        """Group cuts at y: theta_g + sum_j a_gj y_j >= b_g, and their value at y."""
+        pr = self.pairs
+        level = self._cut_levels(y)
+        slack = level[pr.rows] - pr.km
+        keep = slack > 0
+        coef = self.w[pr.rows[keep]] * slack[keep]
+        a = sparse.csr_matrix(
+            (coef, (self.group[pr.rows[keep]], pr.cols[keep])), shape=(self.n_groups, self.n_cols)
+        )
+        a.sum_duplicates()
+        b = np.bincount(self.group, weights=self.w * level, minlength=self.n_groups)
+        return a, b
+
+    def add_cuts(
+        self, y: np.ndarray, theta: np.ndarray | None, check_y: np.ndarray | None = None
+    ) -> int:
+        a, b = self.cut_matrix(y)
+        probe = y if check_y is None else check_y
+        value = b - a @ probe
+        if theta is None:
+            violated = np.arange(self.n_groups)
+        else:
+            violated = np.flatnonzero(value > theta + 1e-7 * np.maximum(1.0, np.abs(value)))
+        if violated.size == 0:
+            return 0
+        a = a[violated]
+        rows = sparse.hstack(
+            [
+                a,
+                sparse.csr_matrix(
+                    (np.ones(violated.size), (np.arange(violated.size), violated)),
+                    shape=(violated.size, self.n_groups),
+                ),
+            ]
+        ).tocsr()
+        rows.sort_indices()
+        self.h.addRows(
+            int(violated.size),
+            b[violated].astype(np.float64),
+            np.full(violated.size, highs.INF),
+            int(rows.nnz),
+            rows.indptr[:-1].astype(np.int32),
+            rows.indices.astype(np.int32),
+            rows.data.astype(np.float64),
+        )
+        return int(violated.size)
+
+    def _solve(self, is_mip: bool):
+        outcome = highs.run(self.h, is_mip=is_mip, deadline=self.problem.deadline)
+        return outcome
+
+    def lp_phase(self, rounding) -> float:
+        problem = self.problem
+        lower = 0.0
+        core = None
+        stalls = 0
+        for iteration in range(1000):
+            if problem.remaining() <= 0:
+                break
+            outcome = self._solve(False)
+            if not outcome.has_solution or problem.remaining() <= 0:
+                if outcome.status == "optimal":
+                    lower = max(lower, outcome.objective)
+                break
+            y, theta = outcome.values[: self.n_cols], outcome.values[self.n_cols :]
+            if outcome.status == "optimal":
+                if outcome.objective <= lower * (1 + 1e-7):
+                    stalls += 1
+                else:
+                    stalls = 0
+                lower = max(lower, outcome.objective)
+            candidate = rounding(y)
+            self.incumbents.append(candidate)
+            core = self._full_y(candidate) if core is None else core
+            separation = STABILISATION * y + (1 - STABILISATION) * core
+            added = self.add_cuts(separation, theta, check_y=y)
+            if added == 0:
+                added = self.add_cuts(y, theta)
+            problem.progress(0.2 + 0.4 * min(1.0, iteration / 50), "Tightening the lower bound")
+            if added == 0 or stalls >= 5:
+                break
+        return lower
+
+    def mip_phase(self, lower: float, best: np.ndarray, best_cost: float, evaluate):
+        problem = self.problem
+        self.h.changeColsIntegrality(
+            self.m,
+            np.arange(self.m, dtype=np.int32),
+            np.array([highs.highspy.HighsVarType.kInteger] * self.m),
+        )
+        self.add_cuts(self._full_y(best), np.zeros(self.n_groups))
+        target = max(problem.mip_gap, OPTIMAL_TOLERANCE)
+        while relative_gap(best_cost, lower) > target and problem.remaining() > 0:
+            self.h.setOptionValue("mip_rel_gap", target * 0.5)
+            start = np.concatenate([self._full_y(best), np.zeros(self.n_groups)])
+            a, b = self.cut_matrix(start[: self.n_cols])
+            start[self.n_cols :] = np.maximum(0.0, b - a @ start[: self.n_cols])
+            highs.set_start(self.h, start)
+            outcome = self._solve(True)
+            if np.isfinite(outcome.bound):
+                lower = max(lower, outcome.bound)
+            if not outcome.has_solution:
+                break
+            y = outcome.values[: self.n_cols]
+            selected = np.flatnonzero(y[: self.m] > 0.5)
+            selected, cost, served = evaluate(selected)
+            if cost < best_cost - 1e-9 * max(1.0, best_cost):
+                best, best_cost = selected, cost
+            problem.progress(
+                0.6 + 0.4 * (1 - min(1.0, relative_gap(best_cost, lower) * 100)), "Closing the gap"
+            )
+            if outcome.status != "optimal" or problem.remaining() <= 0:
+                break
+            if np.any(served > self.caps):
+                self._widen(served)
+            added = self.add_cuts(self._full_y(selected), outcome.values[self.n_cols :])
+            if added == 0:
+                break
+        return lower, best, best_cost
+
+    def _widen(self, served: np.ndarray) -> None:
+        """Some point travels beyond its listed sites: list more, so cuts stay tight."""
+        self.caps = np.maximum(self.caps, np.minimum(served, self.existing_km))
+        self._list_pairs()
+        self.reductions["site_pairs"] = len(self.pairs)
