@@ -162,6 +162,32 @@ MATRIX = [
     ("get", "/queue/citizen-space-ksar-el-ababsa/counter/", {"front_desk_agent"}, 200, 403),
     ("get", "/open311/v2/discovery.json", EVERYONE, 200, None),
     ("get", "/open311/v2/services.xml", EVERYONE, 200, None),
+    # Planning (docs/planning.md); every page with real scenarios is in
+    # wasla/planning/tests/test_permissions.py.
+    ("get", "/planning/", {"administrator", "programme_manager", "auditor"}, 200, 403),
+    ("get", "/planning/new/", {"administrator", "programme_manager"}, 200, 403),
+    # No scenarios ticked: allowed roles get the form's error (400).
+    ("get", "/planning/compare/", {"administrator", "programme_manager", "auditor"}, 400, 403),
+    # A scenario outside the user's organisations does not exist for them.
+    (
+        "get",
+        "/planning/999999/",
+        set(),
+        200,
+        {"administrator": 404, "programme_manager": 404, "auditor": 404, "*": 403},
+    ),
+    (
+        "get",
+        "/planning/999999/export/scenario.geojson",
+        set(),
+        200,
+        {"administrator": 404, "programme_manager": 404, "auditor": 404, "*": 403},
+    ),
+    # Likely duplicates (docs/duplicates.md); the pair pages and actions are in
+    # wasla/people/tests/test_duplicates_pages.py.
+    ("get", "/people/duplicates/", {"programme_manager"}, 200, 403),
+    ("get", "/people/duplicates/runs/", {"programme_manager"}, 200, 403),
+    ("get", "/people/duplicates/merges/", {"programme_manager"}, 200, 403),
 ]
 
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "wasla.people",
     "wasla.cases",
     "wasla.citizen_spaces",
+    "wasla.planning",
     "wasla.dashboards",
     "wasla.demo",
 ]
@@ -215,6 +216,10 @@ EMAIL_HOST_USER = os.environ.get("WASLA_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("WASLA_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("WASLA_EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("WASLA_FROM_EMAIL", "Wasla <no-reply@wasla.tn>")
+
+# Record linkage backend for the registry's linkage runs: "duckdb" (one machine) or "spark"
+# (a cluster; pyspark must be installed). docs/duplicates.md, docs/record-linkage.md.
+WASLA_LINKAGE_BACKEND = os.environ.get("WASLA_LINKAGE_BACKEND", "duckdb")
 
 TASKS = {
     "default": {

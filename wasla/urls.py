@@ -23,6 +23,7 @@ urlpatterns = [
     path("dashboard/", include("wasla.dashboards.urls")),
     path("territories/", include("wasla.territories.urls")),
     path("people/", include("wasla.people.urls")),
+    path("planning/", include("wasla.planning.urls")),
     path("", include("wasla.citizen_spaces.urls")),
     path("open311/v2/", include("wasla.citizen_spaces.open311.urls")),
     path("", include("wasla.cases.urls")),

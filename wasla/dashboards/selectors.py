@@ -12,7 +12,9 @@ from wasla.core.models import AuditEntry
 from wasla.organisations.models import Office, Organisation, Role, StaffMembership
 from wasla.organisations.scoping import DataScope, scope_for
 from wasla.organisations.selectors import office_list
+from wasla.people.models import Person
 from wasla.people.selectors import person_list
+from wasla.people.selectors_duplicates import people_count
 from wasla.territories.models import Corridor, Locality
 from wasla.territories.selectors import corridor_territory_q
 
@@ -120,6 +122,19 @@ def auditor_panel(scope: DataScope) -> dict:
     return {"recent": recent, "by_action": by_action}
 
 
+def people_panel(user) -> dict:
+    """People served by the manager's offices, each person counted once (docs/duplicates.md):
+    what indicators report, with the rows and the pairs still to review beside it."""
+    return {
+        "people": people_count(user=user),
+        "people_by_sex": [
+            (label, people_count(user=user, sex=value).distinct)
+            for value, label in Person.Sex.choices
+        ],
+        "can_review_duplicates": scope_for(user).can("people.duplicates.review"),
+    }
+
+
 PANELS = {
     Role.ADMINISTRATOR: administrator_panel,
     Role.COUNSELLOR: counsellor_panel,
@@ -149,5 +164,7 @@ def dashboard_panels(user) -> list[dict]:
             panel.update(PANELS[role](scope))
             if role in FRONT_LINE_PANELS:
                 panel["recent_people"] = recent_people
+            if role == Role.PROGRAMME_MANAGER:
+                panel.update(people_panel(user))
             panels.append(panel)
     return panels

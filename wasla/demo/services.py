@@ -16,7 +16,9 @@ from wasla.engines.linkage import standardise
 from wasla.organisations.models import Office, Organisation, StaffMembership
 from wasla.organisations.services import OpeningPeriodInput, membership_add, office_create
 from wasla.people import services as person_services
+from wasla.people.demo import demo_duplicates_add
 from wasla.people.models import Person
+from wasla.planning.demo import planning_demo_load
 from wasla.territories.models import Governorate, Locality, Municipality
 from wasla.territories.services import (
     corridor_ensure,
@@ -229,7 +231,11 @@ def demo_load() -> list[landscape.UserSpec]:
     users = _users()
     _programmes()
     _sample_cases()
+    # Likely duplicates and namesakes at the Kairouan agency, for the review queue.
+    demo_duplicates_add()
     # The working-day calendar and the service catalogue, offered at every Citizen Space.
     calendar_load()
     catalogue_load(offices=Office.objects.filter(kind=Office.Kind.CITIZEN_SPACE))
+    # One answered siting scenario for Tataouine, so the planner's pages show an answer.
+    planning_demo_load()
     return users

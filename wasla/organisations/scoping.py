@@ -61,6 +61,14 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "citizen_spaces.statistics.view": frozenset(
         {Role.FRONT_DESK_AGENT, Role.ADMINISTRATOR, Role.PROGRAMME_MANAGER, Role.AUDITOR}
     ),
+    # Planning where the next Citizen Space goes (docs/planning.md): the municipality's
+    # administrators and programme managers run scenarios; auditors read them.
+    "planning.view": frozenset({Role.ADMINISTRATOR, Role.PROGRAMME_MANAGER, Role.AUDITOR}),
+    "planning.manage": frozenset({Role.ADMINISTRATOR, Role.PROGRAMME_MANAGER}),
+    # Counting each person once (docs/record-linkage.md): the programme manager reviews the
+    # likely duplicates and merges them; front-line staff see the warning at intake.
+    "people.duplicates.review": frozenset({Role.PROGRAMME_MANAGER}),
+    "people.duplicates.merge": frozenset({Role.PROGRAMME_MANAGER}),
 }
 
 

@@ -122,6 +122,16 @@ class Person(VersionedModel):
         related_name="+",
     )
     anonymised_at = models.DateTimeField(_("anonymised on"), null=True, blank=True)
+    # Set when a programme manager merged this record into another (docs/duplicates.md): the
+    # record is kept, never deleted, and left out of lists, search and counts.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_records",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -188,6 +198,8 @@ class PersonOffice(TimeStampedModel):
     reason = models.CharField(max_length=30, default="registration")
 
     class Meta:
+        verbose_name = _("office serving the person")
+        verbose_name_plural = _("offices serving the person")
         # Scope filters read "the people of these offices": an index-only scan, no table visit.
         indexes = [models.Index(fields=["office", "person"], name="person_office_scope_idx")]
         constraints = [
@@ -355,3 +367,162 @@ class PersonDocument(TimeStampedModel):
         return {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}.get(
             self.content_type, ".bin"
         )
+
+
+class LinkageRun(TimeStampedModel):
+    """One pass of record linkage over the registry (docs/duplicates.md)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    stage = models.CharField(_("stage"), max_length=200, blank=True)
+    threshold = models.FloatField(_("match threshold"))
+    review_floor = models.FloatField(_("lowest probability kept for review"))
+    record_count = models.PositiveIntegerField(_("records compared"), default=0)
+    pair_count = models.PositiveIntegerField(_("pairs kept for review"), default=0)
+    new_pair_count = models.PositiveIntegerField(_("new pairs"), default=0)
+    cluster_count = models.PositiveIntegerField(_("distinct people"), default=0)
+    seconds = models.FloatField(_("duration (seconds)"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("linkage run")
+        verbose_name_plural = _("linkage runs")
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.status}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class CandidatePair(VersionedModel):
+    """Two records that linkage found likely to be the same person, waiting for a decision.
+
+    `person_a` is always the record with the smaller id, so a pair exists once; a decision
+    (confirmed or rejected) stays across later runs."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        CONFIRMED = "confirmed", _("Same person (merged)")
+        REJECTED = "rejected", _("Different people")
+
+    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    probability = models.FloatField(_("match probability"))
+    match_weight = models.FloatField(_("match weight"))
+    agreements = models.JSONField(_("what agreed"), default=list)
+    disagreements = models.JSONField(_("what differed"), default=list)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    run = models.ForeignKey(
+        LinkageRun,
+        verbose_name=_("found by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pairs",
+    )
+
+    class Meta:
+        ordering = ["-probability", "pk"]
+        verbose_name = _("candidate pair")
+        verbose_name_plural = _("candidate pairs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person_a", "person_b"], name="one_pair_per_two_people"
+            ),
+            models.CheckConstraint(
+                condition=Q(person_a__lt=models.F("person_b")), name="pair_is_ordered"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-probability"], name="pair_queue_idx"),
+            models.Index(fields=["person_b"], name="pair_person_b_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.person_a_id} ~ {self.person_b_id} ({self.probability:.2f})"
+
+
+class PersonMerge(TimeStampedModel):
+    """A confirmed duplicate: the merged record's rows moved to the survivor, exactly as listed
+    here so that the merge can be undone."""
+
+    survivor = models.ForeignKey(
+        Person, verbose_name=_("kept record"), on_delete=models.PROTECT, related_name="+"
+    )
+    merged = models.ForeignKey(
+        Person, verbose_name=_("merged record"), on_delete=models.PROTECT, related_name="+"
+    )
+    pair = models.ForeignKey(
+        CandidatePair, null=True, blank=True, on_delete=models.SET_NULL, related_name="merges"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("merged by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # [{"model": "cases.case", "pk": 12, "field": "person"}, ...]
+    moved_rows = models.JSONField(default=list)
+    # Rows left with the merged record because the survivor already holds their equivalent.
+    kept_rows = models.JSONField(default=list)
+    # Office links created for the survivor (the offices that served the merged record).
+    linked_offices = models.JSONField(default=list)
+    # {attname: value} of the survivor's empty fields filled from the merged record.
+    filled_fields = models.JSONField(default=dict)
+    # Fields that may be held by one record only (identity card number): taken from the merged.
+    taken_fields = models.JSONField(default=list)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("undone by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("merge")
+        verbose_name_plural = _("merges")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merged"],
+                condition=Q(undone_at__isnull=True),
+                name="one_live_merge_per_merged_person",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.merged_id} → {self.survivor_id}"

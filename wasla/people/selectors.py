@@ -26,7 +26,8 @@ def _visible(scope: DataScope) -> QuerySet:
 
 def person_list(*, user, population_group: str | None = None) -> QuerySet:
     scope = require(user, "people.view")
-    people = _visible(scope)
+    # A merged record is kept but no longer listed: its survivor stands for the person.
+    people = _visible(scope).filter(merged_into__isnull=True)
     if population_group:
         people = people.filter(population_group=population_group)
     return people
@@ -34,9 +35,9 @@ def person_list(*, user, population_group: str | None = None) -> QuerySet:
 
 def person_get(*, user, reference: str, permission: str = "people.view") -> Person:
     """The person if the user may see them; Person.DoesNotExist otherwise (never a hint that
-    a record exists elsewhere)."""
+    a record exists elsewhere). A merged record is returned: its page points to the survivor."""
     scope = require(user, permission)
-    return _visible(scope).get(reference=reference)
+    return _visible(scope).select_related("merged_into").get(reference=reference)
 
 
 def _token_filter(tokens: list[str]) -> Q:
@@ -57,7 +58,7 @@ def _token_filter(tokens: list[str]) -> Q:
 def person_search(*, user, query: str, limit: int = 50) -> QuerySet:
     """By identity card number, by phone in any format, or by name in any script or spelling."""
     scope = require(user, "people.view")
-    people = _visible(scope)
+    people = _visible(scope).filter(merged_into__isnull=True)
     query = (query or "").strip()
     if not query:
         return people.none()
@@ -117,9 +118,9 @@ def person_likely_matches(*, user, fields: dict, limit: int = 10) -> list[Likely
             .values("person")
         )
         candidates |= Q(pk__in=sharing)
-    people = Person.objects.filter(candidates, anonymised_at__isnull=True).select_related(
-        "registered_office"
-    )
+    people = Person.objects.filter(
+        candidates, anonymised_at__isnull=True, merged_into__isnull=True
+    ).select_related("registered_office")
     visible_ids = set(_visible(scope).filter(candidates).values_list("pk", flat=True))
 
     matches = []

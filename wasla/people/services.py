@@ -58,14 +58,30 @@ def _forbidden() -> ApplicationError:
     return ApplicationError(_("You may not change this person's record."), code="forbidden")
 
 
-def _check_person_in_scope(actor, person: Person, permission: str) -> None:
+def _check_person_in_scope(
+    actor, person: Person, permission: str, *, allow_merged: bool = False
+) -> None:
     scope = scope_for(actor)
     if not scope.can(permission):
         raise _forbidden()
     if scope.is_platform_admin:
+        if not allow_merged:
+            _refuse_merged(person)
         return
     if not person.office_links.filter(office_id__in=scope.office_ids).exists():
         raise _forbidden()
+    if not allow_merged:
+        _refuse_merged(person)
+
+
+def _refuse_merged(person: Person) -> None:
+    """A merged record is kept as it was; work continues on the record it was merged into."""
+    if person.merged_into_id:
+        raise ApplicationError(
+            _("This record was merged into %(reference)s; work on that record instead.")
+            % {"reference": person.merged_into.reference},
+            code="merged",
+        )
 
 
 def _reindex_names(person: Person) -> None:
@@ -290,7 +306,8 @@ ANONYMISED_BLANK = {
 def person_anonymise(*, actor, person: Person) -> Person:
     """Erase what identifies the person; keep what counts (sex, birth year, group, places,
     migration years) so that programme totals stay true. Irreversible; see docs/people.md."""
-    _check_person_in_scope(actor, person, "people.anonymise")
+    # Erasure reaches merged records too: they still hold what identified the person.
+    _check_person_in_scope(actor, person, "people.anonymise", allow_merged=True)
     if person.anonymised_at:
         raise ApplicationError(_("This record is already anonymised."), code="anonymised")
     person = Person.objects.select_for_update().get(pk=person.pk)

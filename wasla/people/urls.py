@@ -1,12 +1,25 @@
 from django.urls import path
 
-from wasla.people import views
+from wasla.people import views, views_duplicates
 
 app_name = "people"
 
 urlpatterns = [
     path("", views.PersonListView.as_view(), name="person_list"),
     path("new/", views.PersonCreateView.as_view(), name="person_create"),
+    # Before "<reference>/": these words are not references.
+    path("duplicates/", views_duplicates.DuplicateQueueView.as_view(), name="duplicate_queue"),
+    path("duplicates/pairs/<int:pk>/", views_duplicates.PairView.as_view(), name="pair_detail"),
+    path("duplicates/runs/", views_duplicates.LinkageRunView.as_view(), name="linkage_runs"),
+    path(
+        "duplicates/runs/<int:pk>/", views_duplicates.LinkageRunView.as_view(), name="linkage_run"
+    ),
+    path("duplicates/merges/", views_duplicates.MergeListView.as_view(), name="merge_list"),
+    path(
+        "duplicates/merges/<int:pk>/",
+        views_duplicates.MergeDetailView.as_view(),
+        name="merge_detail",
+    ),
     path(
         "export/pseudonymised.csv",
         views.PseudonymisedExportView.as_view(),

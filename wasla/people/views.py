@@ -22,6 +22,7 @@ from wasla.people.forms import (
     SearchForm,
 )
 from wasla.people.models import Consent, MigrationEpisode, Person, PersonDocument
+from wasla.people.selectors_duplicates import merge_of
 
 
 def _add_field_errors(form, error: ApplicationError) -> None:
@@ -138,6 +139,12 @@ class PersonDetailView(PersonMixin, TemplateView):
             documents=person.documents.all(),
             document_form=DocumentForm(),
             can_anonymise=self.scope.can("people.anonymise"),
+            merge=merge_of(person=person) if person.merged_into_id else None,
+            survivor_visible=person.merged_into_id
+            and selectors.person_list(user=self.request.user)
+            .filter(pk=person.merged_into_id)
+            .exists(),
+            can_review_duplicates=self.scope.can("people.duplicates.review"),
             **kwargs,
         )
 

@@ -1,6 +1,7 @@
 """The person registry over HTTP, scoped exactly as the pages are (docs/api.md)."""
 
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.pagination import LimitOffsetPagination
@@ -46,6 +47,16 @@ def _output(request, person: Person) -> dict:
     return PersonOutputSerializer(person, show_national_id=show_id).data
 
 
+class LikelyMatchSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    full_name = serializers.CharField()
+    birth_year = serializers.IntegerField()
+    registered_office = serializers.CharField()
+    in_scope = serializers.BooleanField()
+    reasons = serializers.ListField(child=serializers.CharField())
+    strength = serializers.IntegerField()
+
+
 class PersonListApi(APIView):
     """Search people (`q`: name in any script, phone, identity number, reference) or register one."""
 
@@ -57,6 +68,10 @@ class PersonListApi(APIView):
 
     class RegisterSerializer(PersonInputSerializer):
         office = serializers.SlugField(help_text="The office where the person is registered.")
+        confirmed_new = serializers.BooleanField(
+            default=False,
+            help_text="Register even though likely existing records were found (409 lists them).",
+        )
 
     @extend_schema(
         parameters=[OpenApiParameter("q", str)], responses=PersonOutputSerializer(many=True)
@@ -72,7 +87,10 @@ class PersonListApi(APIView):
         page = paginator.paginate_queryset(people, request, view=self)
         return paginator.get_paginated_response([_output(request, person) for person in page])
 
-    @extend_schema(request=RegisterSerializer, responses={201: PersonOutputSerializer})
+    @extend_schema(
+        request=RegisterSerializer,
+        responses={201: PersonOutputSerializer, 409: LikelyMatchSerializer(many=True)},
+    )
     def post(self, request):
         payload = self.RegisterSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -82,6 +100,22 @@ class PersonListApi(APIView):
         office = Office.objects.filter(slug=data.pop("office")).first()
         if office is None:
             raise serializers.ValidationError({"office": ["Unknown office."]})
+        # The same warning as the intake page: likely existing records first, then a second
+        # call with confirmed_new=true registers anyway.
+        if not data.pop("confirmed_new"):
+            matches = selectors.person_likely_matches(user=request.user, fields=data)
+            if matches:
+                return Response(
+                    {
+                        "code": "likely_duplicate",
+                        "detail": _(
+                            "This person may already be registered. Check these records; "
+                            "send confirmed_new=true to register a new person anyway."
+                        ),
+                        "matches": LikelyMatchSerializer(matches, many=True).data,
+                    },
+                    status=status.HTTP_409_CONFLICT,
+                )
         person = services.person_register(actor=request.user, office=office, **data)
         return Response(_output(request, person), status=status.HTTP_201_CREATED)
 
@@ -122,15 +156,7 @@ class LikelyMatchesApi(APIView):
 
     permission_classes = [HasPermission]
     permission = "people.register"
-
-    class MatchSerializer(serializers.Serializer):
-        reference = serializers.CharField()
-        full_name = serializers.CharField()
-        birth_year = serializers.IntegerField()
-        registered_office = serializers.CharField()
-        in_scope = serializers.BooleanField()
-        reasons = serializers.ListField(child=serializers.CharField())
-        strength = serializers.IntegerField()
+    MatchSerializer = LikelyMatchSerializer
 
     @extend_schema(request=PersonInputSerializer, responses=MatchSerializer(many=True))
     def post(self, request):
