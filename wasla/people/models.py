@@ -526,3 +526,98 @@ class PersonMerge(TimeStampedModel):
 
     def __str__(self):
         return f"{self.merged_id} → {self.survivor_id}"
+
+
+class PartnerFile(TimeStampedModel):
+    """A CSV of people that a partner organisation registered, imported into the registry and
+    linked against it (docs/duplicates.md, "Files from partners")."""
+
+    class Status(models.TextChoices):
+        IMPORTED = "imported", _("Imported")
+        NOTHING_NEW = "nothing_new", _("Nothing new: every row was already imported")
+
+    file_name = models.CharField(_("file name"), max_length=255)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("partner"),
+        on_delete=models.PROTECT,
+        related_name="partner_files",
+    )
+    office = models.ForeignKey(
+        Office,
+        verbose_name=_("registered at"),
+        on_delete=models.PROTECT,
+        related_name="partner_files",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    default_population_group = models.CharField(
+        _("population group when the file has none"),
+        max_length=30,
+        choices=Person.PopulationGroup.choices,
+    )
+    row_count = models.PositiveIntegerField(_("rows"))
+    imported_count = models.PositiveIntegerField(_("people imported"))
+    already_imported_count = models.PositiveIntegerField(_("rows already imported"), default=0)
+    # Rows whose identity card number the registry already holds: that person is registered.
+    known_card_count = models.PositiveIntegerField(
+        _("rows whose identity card is already registered"), default=0
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.IMPORTED
+    )
+    # The linkage run started for the file; none when another run was already under way.
+    run = models.ForeignKey(
+        LinkageRun,
+        verbose_name=_("linkage run"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="partner_files",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("partner file")
+        verbose_name_plural = _("partner files")
+
+    def __str__(self):
+        return self.file_name
+
+
+class PartnerFileRow(models.Model):
+    """One person a partner file brought into the registry: which file, under which of the
+    partner's own ids. A partner's id is imported once, whatever file it comes in."""
+
+    partner_file = models.ForeignKey(
+        PartnerFile, verbose_name=_("partner file"), on_delete=models.PROTECT, related_name="rows"
+    )
+    # Denormalised from the file so that "one person per partner id" is a database constraint.
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    record_id = models.CharField(_("partner's record id"), max_length=100)
+    # The governorate the file gave (ISO 3166-2 code): the registry knows residence by locality.
+    governorate = models.CharField(_("governorate"), max_length=6, blank=True)
+    # A merge moves this row to the record kept, like every row that points at a person.
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="partner_rows"
+    )
+
+    class Meta:
+        ordering = ["partner_file", "pk"]
+        verbose_name = _("partner file row")
+        verbose_name_plural = _("partner file rows")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "record_id"], name="one_person_per_partner_record"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.partner_file_id}:{self.record_id}"
