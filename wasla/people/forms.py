@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from wasla.organisations.models import Office, Organisation
 from wasla.people.isco import isco_unit_choices
 from wasla.people.models import Consent, MigrationEpisode, Person, PersonDocument
 from wasla.territories.models import Locality
@@ -256,3 +257,38 @@ class DocumentForm(forms.Form):
         label=_("File (PDF, JPEG or PNG)"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
     )
+
+
+class PartnerFileForm(forms.Form):
+    """A partner's CSV of people (docs/duplicates.md, "Files from partners"); the service checks
+    the file itself, row by row."""
+
+    file = forms.FileField(
+        label=_("CSV file (UTF-8, comma or semicolon, at most 5 MB and 20,000 rows)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Partner that registered these people"),
+        queryset=Organisation.objects.order_by("name_fr"),
+    )
+    office = forms.ModelChoiceField(
+        label=_("Office that will serve them"),
+        help_text=_("One of your offices: its staff will see these people."),
+        queryset=Office.objects.none(),
+    )
+    population_group = forms.ChoiceField(
+        label=_("Population group, for rows that give none"),
+        choices=Person.PopulationGroup.choices,
+    )
+    consent_attested = forms.BooleanField(
+        label=_(
+            "The partner attests that every person in the file consented to share their data "
+            "with the programme."
+        ),
+        required=True,
+    )
+
+    def __init__(self, *args, offices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if offices is not None:
+            self.fields["office"].queryset = offices

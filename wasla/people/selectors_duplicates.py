@@ -8,7 +8,15 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from wasla.organisations.scoping import DataScope, require
-from wasla.people.models import CandidatePair, LinkageRun, Person, PersonMerge, PersonOffice
+from wasla.people.models import (
+    CandidatePair,
+    LinkageRun,
+    PartnerFile,
+    PartnerFileRow,
+    Person,
+    PersonMerge,
+    PersonOffice,
+)
 
 # What the engine compares, in the words of the review page. The engine writes a reason as
 # "field: level" ("birth_date: day and month swapped").
@@ -132,6 +140,8 @@ class RecordSummary:
     registered_office: str
     registered_on: object
     held: tuple[tuple[str, int], ...]
+    # Where the record came from when a partner's file brought it: (partner, file, row id).
+    partner_rows: tuple[tuple[str, str, str], ...] = ()
 
 
 def _held_by(people: list[Person]) -> dict[int, list[tuple[str, int]]]:
@@ -141,7 +151,12 @@ def _held_by(people: list[Person]) -> dict[int, list[tuple[str, int]]]:
     held: dict[int, list[tuple[str, int]]] = defaultdict(list)
     ids = [person.pk for person in people]
     for reference in person_references():
-        if reference.label in {"people.personoffice", "people.persondocument"}:
+        # Documents are not shown; partner file rows are shown as the record's provenance.
+        if reference.label in {
+            "people.personoffice",
+            "people.persondocument",
+            "people.partnerfilerow",
+        }:
             continue
         rows = (
             reference.model._base_manager.filter(**{f"{reference.field.name}__in": ids})
@@ -155,8 +170,20 @@ def _held_by(people: list[Person]) -> dict[int, list[tuple[str, int]]]:
     return held
 
 
+def partner_rows_of(people: list[Person]) -> dict[int, list[tuple[str, str, str]]]:
+    """For each person a partner file brought: (partner, file name, partner's row id)."""
+    found: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    rows = PartnerFileRow.objects.filter(person__in=[person.pk for person in people])
+    for row in rows.select_related("partner_file__organisation").order_by("pk"):
+        found[row.person_id].append(
+            (row.partner_file.organisation.name, row.partner_file.file_name, row.record_id)
+        )
+    return found
+
+
 def record_summaries(people: list[Person]) -> dict[int, RecordSummary]:
     held = _held_by(people)
+    sources = partner_rows_of(people)
     summaries = {}
     for person in people:
         locality = person.residence_locality
@@ -173,6 +200,7 @@ def record_summaries(people: list[Person]) -> dict[int, RecordSummary]:
             registered_office=person.registered_office.name,
             registered_on=person.created_at,
             held=tuple(sorted(held.get(person.pk, []))),
+            partner_rows=tuple(sources.get(person.pk, [])),
         )
     return summaries
 
@@ -326,3 +354,57 @@ def merge_filled_labels(merge: PersonMerge) -> list[str]:
         if field.attname in merge.filled_fields:
             labels.append(str(field.verbose_name))
     return labels
+
+
+def _files_in_scope(scope: DataScope) -> QuerySet:
+    """Partner files imported at an office of the reader's."""
+    return scope.filter_by_office(PartnerFile.objects.all(), "office").select_related(
+        "organisation", "office", "uploaded_by", "run"
+    )
+
+
+def partner_file_list(*, user) -> QuerySet:
+    scope = require(user, "people.duplicates.review")
+    return _files_in_scope(scope)
+
+
+def partner_file_get(*, user, pk: int) -> PartnerFile:
+    """A file the reader may see; PartnerFile.DoesNotExist otherwise."""
+    scope = require(user, "people.duplicates.review")
+    return _files_in_scope(scope).get(pk=pk)
+
+
+def _from_file(partner_file_id: int, person_field: str) -> Exists:
+    return Exists(
+        PartnerFileRow.objects.filter(
+            partner_file_id=partner_file_id, person=OuterRef(person_field)
+        )
+    )
+
+
+def partner_file_pairs(*, user, partner_file: PartnerFile, pending_only: bool = True) -> QuerySet:
+    """The pairs in which a record of the file takes part (one `EXISTS` per side, on the
+    rows' person index), the likeliest first."""
+    scope = require(user, "people.duplicates.review")
+    pairs = _pairs_in_scope(scope).filter(
+        _from_file(partner_file.pk, "person_a") | _from_file(partner_file.pk, "person_b")
+    )
+    if pending_only:
+        pairs = pairs.filter(status=CandidatePair.Status.PENDING)
+    return pairs.select_related(
+        "person_a__registered_office",
+        "person_b__registered_office",
+        "person_a__residence_locality__governorate",
+        "person_b__residence_locality__governorate",
+    ).order_by("-probability", "pk")
+
+
+def partner_file_pair_counts(*, user, partner_files) -> dict[int, int]:
+    """Pairs found (any decision) for each of `partner_files` whose linkage run is done."""
+    return {
+        partner_file.pk: partner_file_pairs(
+            user=user, partner_file=partner_file, pending_only=False
+        ).count()
+        for partner_file in partner_files
+        if partner_file.run_id and partner_file.run.status == LinkageRun.Status.DONE
+    }

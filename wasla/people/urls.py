@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wasla.people import views, views_duplicates
+from wasla.people import views, views_duplicates, views_partner_files
 
 app_name = "people"
 
@@ -19,6 +19,16 @@ urlpatterns = [
         "duplicates/merges/<int:pk>/",
         views_duplicates.MergeDetailView.as_view(),
         name="merge_detail",
+    ),
+    path(
+        "duplicates/partner-files/",
+        views_partner_files.PartnerFileListView.as_view(),
+        name="partner_files",
+    ),
+    path(
+        "duplicates/partner-files/<int:pk>/",
+        views_partner_files.PartnerFileDetailView.as_view(),
+        name="partner_file",
     ),
     path(
         "export/pseudonymised.csv",

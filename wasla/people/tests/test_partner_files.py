@@ -1,0 +1,486 @@
+"""Files from partners: a CSV of people checked row by row, imported in one transaction with
+consents and office links, linked against the registry, and shown with where each record came
+from (docs/duplicates.md, "Files from partners")."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from wasla.core.models import AuditEntry
+from wasla.organisations.models import Office, Organisation
+from wasla.people import partner_files
+from wasla.people.models import (
+    CandidatePair,
+    Consent,
+    LinkageRun,
+    PartnerFile,
+    PartnerFileRow,
+    Person,
+    PersonNameToken,
+    PersonOffice,
+)
+from wasla.people.partner_files import PartnerFileInvalid, partner_file_import
+from wasla.people.selectors_duplicates import pair_queue
+from wasla.people.views_duplicates import PAIRS_PER_PAGE
+
+HEADER = (
+    "record_id,given_name,family_name,father_name,name_ar,sex,birth_date,birth_year,phone,"
+    "national_id,governorate,population_group"
+)
+THREE_ROWS = [
+    "U-1,Salma,Khelifi,,سلمى خليفي,female,1991-05-02,,22 555 111,07123456,TN-41,",
+    "U-2,,,,نجاة الورغي,F,,1987,,,Kairouan,host_community",
+    "U-3,Amira,Ben Amor,Mongi,,femme,2001-12-30,,+216 98 000 777,,,",
+]
+
+
+def csv_file(lines, name="unft-2026-11.csv", delimiter=",", bom=False) -> SimpleUploadedFile:
+    text = "\n".join(line.replace(",", delimiter) for line in lines) + "\n"
+    content = ("\ufeff" if bom else "") + text
+    return SimpleUploadedFile(name, content.encode("utf-8"), content_type="text/csv")
+
+
+@pytest.fixture
+def manager(user_for_role):
+    return user_for_role("programme_manager")
+
+
+@pytest.fixture
+def office(demo):
+    return Office.objects.get(slug="lda-kairouan-office")
+
+
+@pytest.fixture
+def unft(demo):
+    return Organisation.objects.get(slug="unft-kairouan")
+
+
+@pytest.fixture
+def upload(manager, office, unft, django_capture_on_commit_callbacks):
+    """Import lines as the Kairouan programme manager; the linkage task is queued, not run."""
+
+    def run(lines, *, attested=True, group="internal_migrant", **file_options):
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            outcome = partner_file_import(
+                actor=manager,
+                uploaded_file=csv_file(lines, **file_options),
+                organisation=unft,
+                office=office,
+                default_population_group=group,
+                consent_attested=attested,
+            )
+        return SimpleNamespace(
+            partner_file=outcome.partner_file, run_started=outcome.run_started, callbacks=callbacks
+        )
+
+    return run
+
+
+def _state() -> tuple:
+    """Everything an import may write."""
+    return (
+        Person.objects.count(),
+        PartnerFile.objects.count(),
+        PartnerFileRow.objects.count(),
+        Consent.objects.count(),
+        PersonOffice.objects.count(),
+        PersonNameToken.objects.count(),
+        AuditEntry.objects.count(),
+        LinkageRun.objects.count(),
+    )
+
+
+def test_a_file_becomes_people_with_consents_office_links_and_a_queued_run(
+    upload, manager, office, unft
+):
+    outcome = upload([HEADER, *THREE_ROWS])
+    imported = outcome.partner_file
+    assert (imported.row_count, imported.imported_count, imported.status) == (3, 3, "imported")
+    assert imported.organisation == unft and imported.office == office
+    assert imported.uploaded_by == manager and imported.file_name == "unft-2026-11.csv"
+
+    rows = {row.record_id: row for row in imported.rows.select_related("person")}
+    assert set(rows) == {"U-1", "U-2", "U-3"}
+    salma, najet, amira = rows["U-1"].person, rows["U-2"].person, rows["U-3"].person
+    # Names in the field of their script; the Arabic full name split into given and family.
+    assert (salma.given_name_latin, salma.given_name_ar, salma.family_name_ar) == (
+        "Salma",
+        "سلمى",
+        "خليفي",
+    )
+    assert (najet.given_name_ar, najet.family_name_ar, najet.given_name_latin) == (
+        "نجاة",
+        "الورغي",
+        "",
+    )
+    assert amira.father_name_latin == "Mongi"
+    # The registry's own normalisation: phone in E.164, card number, birth year from the date.
+    assert salma.phone == "+21622555111" and salma.national_id == "07123456"
+    assert salma.birth_year == 1991 and najet.birth_year == 1987 and najet.birth_date is None
+    assert amira.phone == "+21698000777"
+    assert (salma.sex, najet.sex, amira.sex) == ("female", "female", "female")
+    # The population group of the row, else the one chosen for the file.
+    assert najet.population_group == "host_community"
+    assert salma.population_group == amira.population_group == "internal_migrant"
+    assert rows["U-1"].governorate == "TN-41" and rows["U-2"].governorate == "TN-41"
+    for person in (salma, najet, amira):
+        assert person.registered_office == office and person.registered_by == manager
+        assert list(person.office_links.values_list("office_id", "reason")) == [
+            (office.pk, "registration")
+        ]
+        # Found by name search like any registered person.
+        assert person.name_tokens.exists()
+        consent = person.consents.get()
+        assert consent.purpose == "service_delivery" and consent.is_active
+        assert consent.method == "written" and consent.recorded_by == manager
+        assert "unft-2026-11.csv" in consent.notes
+        assert AuditEntry.objects.filter(
+            target_type="people.person", target_id=str(person.pk), action="create"
+        ).exists()
+    assert "U-2" in najet.consents.get().notes
+    # The linkage run is queued for after the commit.
+    assert imported.run is not None and imported.run.status == "queued"
+    assert len(outcome.callbacks) == 1 and outcome.run_started
+
+
+def test_semicolons_a_byte_order_mark_and_missing_optional_columns_are_accepted(upload):
+    lines = ["record_id;given_name;sex;birth_year", "A7;Hela;female;1979"]
+    outcome = upload(lines, delimiter=";", bom=True)
+    assert outcome.partner_file.imported_count == 1
+    assert Person.objects.filter(partner_rows__record_id="A7", given_name_latin="Hela").exists()
+
+
+BAD_ROWS = [
+    # (row, column named in the error, words of the message)
+    (",Salma,Khelifi,,,female,1991-05-02,,,,,", "record_id", "partner's own id"),
+    ("U-9,,Khelifi,,,female,1991-05-02,,,,,", "given_name", "given name"),
+    ("U-9,Salma,,,,unknown,1991-05-02,,,,,", "sex", "Choose one"),
+    ("U-9,Salma,,,,female,,,,,,", "birth_year", "at least the year"),
+    ("U-9,Salma,,,,female,02/05/1991,,,,,", "birth_date", "year-month-day"),
+    ("U-9,Salma,,,,female,,1850,,,,", "birth_year", "must lie between"),
+    ("U-9,Salma,,,,female,1991-05-02,,12,,,", "phone", "not a valid phone"),
+    ("U-9,Salma,,,,female,1991-05-02,,,1234,,", "national_id", "8 digits"),
+    ("U-9,Salma,,,Salma خليفي,female,1991-05-02,,,,,", "name_ar", "Arabic letters"),
+    ("U-9,Salma,خليفي Ben,,,female,1991-05-02,,,,,", "family_name", "Latin letters"),
+    ("U-9,Salma,,,,female,1991-05-02,,,,Atlantis,", "governorate", "Unknown governorate"),
+    ("U-9,Salma,,,,female,1991-05-02,,,,,nomad", "population_group", "Choose one"),
+    ("U-1,Salma,,,,female,1991-05-02,,,,,", "record_id", "already on line 2"),
+    ("U-9,Rim,,,,female,1991-05-02,,,07 123 456,,", "national_id", "already on line 2"),
+]
+
+
+@pytest.mark.parametrize(("row", "column", "words"), BAD_ROWS, ids=[b[1] for b in BAD_ROWS])
+def test_a_row_at_fault_changes_nothing_and_is_named_by_line_and_column(upload, row, column, words):
+    before = _state()
+    with pytest.raises(PartnerFileInvalid) as refused:
+        upload([HEADER, THREE_ROWS[0], row])
+    assert _state() == before
+    (error,) = refused.value.errors
+    assert (error.line, error.column) == (3, column)
+    assert words in error.message
+    assert "Line 3" in str(error) and f"column {column}" in str(error)
+
+
+FILE_FAULTS = [
+    ("no_header", ["U-1,Salma,female,1991"], "must name the columns"),
+    (
+        "unknown_column",
+        ["record_id,given_name,sex,birth_year,email", "U-1,S,female,1990,a@b"],
+        "Unknown columns: email",
+    ),
+    ("doubled_column", ["record_id,sex,sex", "U-1,female,female"], "appear twice"),
+    ("empty", [""], "empty"),
+    ("only_header", [HEADER], "no rows"),
+    ("extra_cells", ["record_id,given_name,sex,birth_year", "U-1,S,female,1990,extra"], "cells"),
+]
+
+
+@pytest.mark.parametrize(
+    ("lines", "words"), [f[1:] for f in FILE_FAULTS], ids=[f[0] for f in FILE_FAULTS]
+)
+def test_a_malformed_file_changes_nothing(upload, lines, words):
+    before = _state()
+    with pytest.raises(PartnerFileInvalid) as refused:
+        upload(lines)
+    assert _state() == before
+    assert any(words in str(error) for error in refused.value.errors), refused.value.errors
+
+
+def test_every_fault_is_listed_not_only_the_first(upload):
+    rows = [f"U-{n},Salma,,,,nobody,1991-05-02,,,,," for n in range(60)]
+    with pytest.raises(PartnerFileInvalid) as refused:
+        upload([HEADER, *rows])
+    assert len(refused.value.errors) == 60
+    # What the page shows is capped.
+    assert len(refused.value.extra["errors"]) == partner_files.ERRORS_SHOWN
+
+
+def test_type_size_encoding_and_row_limits(manager, office, unft):
+    def attempt(uploaded):
+        before = _state()
+        with pytest.raises(PartnerFileInvalid) as refused:
+            partner_file_import(
+                actor=manager,
+                uploaded_file=uploaded,
+                organisation=unft,
+                office=office,
+                default_population_group="internal_migrant",
+                consent_attested=True,
+            )
+        assert _state() == before
+        return str(refused.value.errors[0])
+
+    good = (HEADER + "\n" + THREE_ROWS[0] + "\n").encode()
+    assert "Only .csv" in attempt(SimpleUploadedFile("people.xlsx", good))
+    assert "Only .csv" in attempt(SimpleUploadedFile("people.csv.exe", good))
+    padding = b"\n" * (partner_files.MAX_BYTES + 1 - len(good))
+    assert "larger than 5 MB" in attempt(SimpleUploadedFile("big.csv", good + padding))
+    latin1 = (HEADER + "\nU-1,Hélène,,,,female,1991-05-02,,,,,\n").encode("latin-1")
+    assert "UTF-8" in attempt(SimpleUploadedFile("latin1.csv", latin1))
+    assert "not a CSV" in attempt(SimpleUploadedFile("binary.csv", b"PK\x03\x04\x00\x00"))
+    many = "record_id,given_name,sex,birth_year\n" + "".join(
+        f"R{n},Ali,male,1990\n" for n in range(partner_files.MAX_ROWS + 1)
+    )
+    assert "more than" in attempt(SimpleUploadedFile("many.csv", many.encode()))
+
+
+def test_without_the_partners_attestation_of_consent_nothing_is_imported(upload):
+    before = _state()
+    with pytest.raises(PartnerFileInvalid) as refused:
+        upload([HEADER, *THREE_ROWS], attested=False)
+    assert _state() == before
+    assert "consented" in str(refused.value.errors[0])
+
+
+def test_a_partner_id_is_imported_once_and_a_known_card_is_not_registered_twice(
+    upload, unft, register
+):
+    first = upload([HEADER, *THREE_ROWS]).partner_file
+    again = upload([HEADER, *THREE_ROWS], name="unft-again.csv")
+    assert (again.partner_file.imported_count, again.partner_file.already_imported_count) == (0, 3)
+    assert again.partner_file.status == "nothing_new" and again.partner_file.run is None
+    assert not again.callbacks
+    assert PartnerFileRow.objects.filter(organisation=unft).count() == 3
+
+    # One new row with one old; and one whose card the registry already holds.
+    register(given_name_latin="Rim", national_id="09876543", phone="")
+    mixed = upload(
+        [
+            HEADER,
+            THREE_ROWS[1],
+            "U-4,Ines,Jaziri,,,female,1999-01-01,,,,,",
+            "U-5,Rim,,,,female,1994-03-07,,,09 876 543,,",
+        ],
+        name="unft-december.csv",
+    ).partner_file
+    assert (mixed.imported_count, mixed.already_imported_count, mixed.known_card_count) == (1, 1, 1)
+    assert list(mixed.rows.values_list("record_id", flat=True)) == ["U-4"]
+    assert first.rows.count() == 3
+    assert Person.objects.filter(national_id="09876543").count() == 1
+
+
+def test_the_same_partner_id_from_another_partner_is_another_person(manager, office, upload, demo):
+    upload([HEADER, THREE_ROWS[2]])
+    other = Organisation.objects.exclude(slug="unft-kairouan").order_by("pk").first()
+    outcome = partner_file_import(
+        actor=manager,
+        uploaded_file=csv_file([HEADER, THREE_ROWS[2]]),
+        organisation=other,
+        office=office,
+        default_population_group="internal_migrant",
+        consent_attested=True,
+    )
+    assert outcome.partner_file.imported_count == 1
+
+
+def test_only_a_programme_manager_imports_and_only_at_an_office_of_theirs(
+    user_for_role, manager, office, unft
+):
+    arguments = {
+        "organisation": unft,
+        "default_population_group": "internal_migrant",
+        "consent_attested": True,
+    }
+    from django.core.exceptions import PermissionDenied
+
+    from wasla.core.exceptions import ApplicationError
+
+    before = _state()
+    for role in ("counsellor", "administrator", "auditor", "partner_caseworker"):
+        with pytest.raises(PermissionDenied):
+            partner_file_import(
+                actor=user_for_role(role),
+                uploaded_file=csv_file([HEADER, *THREE_ROWS]),
+                office=office,
+                **arguments,
+            )
+    elsewhere = Office.objects.get(slug="unft-kairouan-bureau")
+    with pytest.raises(ApplicationError) as refused:
+        partner_file_import(
+            actor=manager,
+            uploaded_file=csv_file([HEADER, *THREE_ROWS]),
+            office=elsewhere,
+            **arguments,
+        )
+    assert refused.value.code == "forbidden"
+    assert _state() == before
+
+
+# Pages ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def client_for(client_for, settings):
+    def in_english(role):
+        client = client_for(role)
+        client.cookies.load({settings.LANGUAGE_COOKIE_NAME: "en"})
+        return client
+
+    return in_english
+
+
+def _post(client, office, unft, lines, **extra):
+    data = {
+        "file": csv_file(lines),
+        "organisation": unft.pk,
+        "office": office.pk,
+        "population_group": "internal_migrant",
+        "consent_attested": "on",
+        **extra,
+    }
+    return client.post(reverse("people:partner_files"), data)
+
+
+def test_the_pages_upload_show_the_outcome_and_list_the_file(
+    client_for, office, unft, django_capture_on_commit_callbacks
+):
+    client = client_for("programme_manager")
+    page = client.get(reverse("people:partner_files"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'aria-current="page"' in html and "Partner files" in html
+    assert 'name="consent_attested"' in html and "record_id,given_name" in html
+    with django_capture_on_commit_callbacks(execute=False):
+        response = _post(client, office, unft, [HEADER, *THREE_ROWS])
+    imported = PartnerFile.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("people:partner_file", args=[imported.pk])
+    detail = client.get(response.url).content.decode()
+    assert "unft-2026-11.csv" in detail and 'data-count="imported">3<' in detail
+    # The run's progress block, polled by htmx while the run works.
+    assert 'id="run-status"' in detail and "hx-trigger" in detail
+    listing = client.get(reverse("people:partner_files")).content.decode()
+    assert reverse("people:partner_file", args=[imported.pk]) in listing
+    assert "Linkage under way" in listing
+
+
+def test_the_page_lists_the_errors_and_keeps_nothing(client_for, office, unft):
+    client = client_for("programme_manager")
+    before = _state()
+    bad = [HEADER] + [f"U-{n},Salma,,,,nobody,1991-05-02,,,,," for n in range(60)]
+    response = _post(client, office, unft, bad)
+    assert response.status_code == 400 and _state() == before
+    html = response.content.decode()
+    assert "nothing has changed" in html
+    assert "The first 50 of 60 problems" in html
+    assert html.count("column sex") == 50
+    # The consent attestation is required on the server too.
+    response = _post(client, office, unft, [HEADER, *THREE_ROWS], consent_attested="")
+    assert response.status_code == 400 and _state() == before
+
+
+@pytest.mark.parametrize(
+    "role",
+    ["administrator", "counsellor", "front_desk_agent", "partner_caseworker", "auditor"],
+)
+def test_other_roles_may_neither_open_nor_post(client_for, office, unft, role):
+    client = client_for(role)
+    before = _state()
+    assert client.get(reverse("people:partner_files")).status_code == 403
+    assert _post(client, office, unft, [HEADER, *THREE_ROWS]).status_code == 403
+    assert _state() == before
+
+
+def test_a_manager_of_another_organisation_does_not_see_the_file(
+    upload, client_for, django_user_model, demo
+):
+    from wasla.organisations.models import StaffMembership
+
+    imported = upload([HEADER, *THREE_ROWS]).partner_file
+    outsider = django_user_model.objects.create_user("outsider", password="x" * 16)
+    StaffMembership.objects.create(
+        user=outsider,
+        organisation=Organisation.objects.get(slug="unft-tataouine"),
+        role="programme_manager",
+    )
+    client = client_for(None)
+    client.force_login(outsider)
+    assert client.get(reverse("people:partner_file", args=[imported.pk])).status_code == 404
+    listing = client.get(reverse("people:partner_files")).content.decode()
+    assert "unft-2026-11.csv" not in listing
+
+
+def test_a_partner_record_of_a_registered_person_becomes_a_pending_pair_with_its_provenance(
+    client_for, office, unft, manager, django_capture_on_commit_callbacks
+):
+    """The real engine, run synchronously: the demo registered Mariem Ben Salah three times at
+    the Kairouan agency; the union's file has her once more, in capitals and day-first."""
+    existing = Person.objects.filter(
+        registered_office=office, given_name_latin="Mariem", family_name_latin="Ben Salah"
+    ).get()
+    lines = [
+        HEADER,
+        "UNFT-0042,MARIEM,BEN SALAH,,مريم بن صالح,female,1994-03-07,,0021622123456,,TN-41,",
+        "UNFT-0043,Zeineb,Ferchichi,Habib,,female,1985-10-19,,25 404 404,,TN-41,",
+    ]
+    client = client_for("programme_manager")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(client, office, unft, lines)
+    assert response.status_code == 302
+    imported = PartnerFile.objects.get()
+    imported.run.refresh_from_db()
+    assert imported.run.status == "done", imported.run.error
+    mariem = imported.rows.get(record_id="UNFT-0042").person
+    low, high = sorted((mariem.pk, existing.pk))
+    pair = CandidatePair.objects.get(person_a_id=low, person_b_id=high)
+    assert pair.status == "pending" and pair.probability >= 0.5
+
+    provenance = "from National Union of Tunisian Women – Kairouan regional bureau’s file"
+    detail = client.get(response.url).content.decode()
+    assert f'id="pair-{pair.pk}"' in detail and provenance in detail
+    assert "UNFT-0042" in detail
+    # The pair page and the queue page that holds the pair say where the record came from.
+    pair_page = client.get(reverse("people:pair_detail", args=[pair.pk])).content.decode()
+    assert provenance in pair_page and "unft-2026-11.csv" in pair_page
+    position = list(pair_queue(user=manager).values_list("pk", flat=True)).index(pair.pk)
+    queue = client.get(
+        reverse("people:duplicate_queue") + f"?page={position // PAIRS_PER_PAGE + 1}"
+    ).content.decode()
+    assert f'id="pair-{pair.pk}"' in queue and provenance in queue
+    listing = client.get(reverse("people:partner_files")).content.decode()
+    found = len(
+        [
+            p
+            for p in CandidatePair.objects.all()
+            if imported.rows.filter(person_id__in=[p.person_a_id, p.person_b_id]).exists()
+        ]
+    )
+    assert found >= 1 and f"<td>{found}</td>" in listing
+
+
+def test_a_merge_moves_the_partner_row_to_the_record_kept_and_undo_moves_it_back(
+    upload, manager, register
+):
+    from wasla.people.duplicates import person_merge, person_merge_undo
+
+    imported = upload([HEADER, THREE_ROWS[2]]).partner_file
+    row = imported.rows.get()
+    older = Person.objects.filter(registered_office=imported.office).order_by("pk").first()
+    merge = person_merge(actor=manager, survivor=older, merged=row.person)
+    row.refresh_from_db()
+    assert row.person == older
+    person_merge_undo(actor=manager, merge=merge)
+    row.refresh_from_db()
+    assert row.person == merge.merged
