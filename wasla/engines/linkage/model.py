@@ -16,7 +16,10 @@ from splink.internals.comparison_creator import ComparisonCreator
 STARTING_M_U = {
     "name: same transliteration": (0.55, 0.0005),
     "name: same names in other fields, order or script": (0.15, 0.0001),
-    "name: similar spelling": (0.12, 0.002),
+    "name: one letter apart": (0.08, 0.0003),
+    "name: one name the same, the other close": (0.06, 0.0006),
+    "name: similar spelling": (0.04, 0.002),
+    "name: two letters apart, same birth date": (0.03, 0.0005),
     "name: same family name, other given name": (0.00005, 0.01),
     "name: same given name, other family name": (0.01, 0.01),
     "name: two names in common": (0.03, 0.003),
@@ -93,6 +96,24 @@ def _name() -> ComparisonCreator:
     "Same family name, other given name" has a level of its own, with m fixed low: it is how
     brothers and sisters compare, and they also share a father, a phone and a governorate, so
     EM would otherwise learn the household rather than the person."""
+    # Short keys: one letter wrong in "jbli" or an article read into "lri" for "ari" leaves a
+    # Jaro-Winkler under 0.88; one edit, with the other name the same, is a typo. A given name
+    # one letter from another is only a typo when it is long: "ahmd" and "mhmd" are Ahmed and
+    # Mohamed, two brothers as often as one man.
+    one_letter = cll.Or(
+        cll.And(cll.ExactMatchLevel("given_key"), cll.DamerauLevenshteinLevel("family_key", 1)),
+        cll.And(
+            cll.ExactMatchLevel("family_key"),
+            cll.DamerauLevenshteinLevel("given_key", 1),
+            cll.CustomLevel("least(length(given_key_l), length(given_key_r)) >= 5"),
+        ),
+    )
+    # One name the same and the other close (Saleh and Salih, Nadia and ناديه read Nadih): much
+    # rarer between two people than two names each close to the other's.
+    one_same = cll.Or(
+        cll.And(cll.ExactMatchLevel("family_key"), _jw("given_key")),
+        cll.And(cll.ExactMatchLevel("given_key"), _jw("family_key")),
+    )
     similar = cll.Or(
         cll.And(_jw("given_key"), _jw("family_key")),
         cll.And(
@@ -100,9 +121,6 @@ def _name() -> ComparisonCreator:
             cll.CustomLevel("jaro_winkler_similarity(family_key_l, given_key_r) >= 0.88"),
         ),
         _jw("name_sorted", 0.92),
-        # Short keys: one letter wrong in "jbli" or an article read into "lri" for "ari"
-        # leaves a Jaro-Winkler under 0.88; one edit, with the other name the same, is a typo.
-        cll.And(cll.ExactMatchLevel("given_key"), cll.DamerauLevenshteinLevel("family_key", 1)),
         cll.And(cll.ExactMatchLevel("family_key"), cll.DamerauLevenshteinLevel("given_key", 1)),
     )
     return cl.CustomComparison(
@@ -121,7 +139,22 @@ def _name() -> ComparisonCreator:
                 tf_adjustment_column="name_sorted",
                 tf_adjustment_weight=0.5,
             ),
+            _labelled(one_letter, "name: one letter apart"),
+            _labelled(one_same, "name: one name the same, the other close"),
             _labelled(similar, "name: similar spelling"),
+            # Two typos, or a typo and an article or a doubled letter: as far apart as many
+            # different names, so it only counts when the full birth date agrees too (day and
+            # month maybe swapped). Its u is that of names two edits apart, whatever the date:
+            # the date is weighed by its own comparison (random pairs would almost never fall
+            # here, and the date would be counted twice). Not the card: the name comparison
+            # learns its m in the EM session blocked on the card number.
+            _level(
+                "damerau_levenshtein(name_sorted_l, name_sorted_r) <= 2 AND ("
+                "birth_date_l = birth_date_r OR (birth_year_l = birth_year_r"
+                " AND birth_month_l = birth_day_r AND birth_day_l = birth_month_r))",
+                "name: two letters apart, same birth date",
+                fix_u_probability=True,
+            ),
             _labelled(_jw("family_key"), "name: same family name, other given name"),
             _labelled(_jw("given_key"), "name: same given name, other family name"),
             _labelled(cll.ArrayIntersectLevel("name_tokens", 2), "name: two names in common"),

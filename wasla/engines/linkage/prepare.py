@@ -96,9 +96,21 @@ def _tunisian_prefix_validity(prefix: str) -> bool | None:
     return low if low == high == middle else None
 
 
+def _numbering_plan_gap(digits: str) -> bool:
+    # Eight digits that look like a Tunisian number (2 to 9 first) but that the numbering plan
+    # shipped with phonenumbers does not know.
+    return digits[0] in "23456789"
+
+
 def phone_e164_fast(text: str) -> str | None:
     """`standardise.phone_e164` with a fast path for Tunisian numbers in the usual layouts
-    (8 digits, or 216/00216 then 8 digits, with spaces, dots, dashes, brackets or +)."""
+    (8 digits, or 216/00216 then 8 digits, with spaces, dots, dashes, brackets or +).
+
+    For comparing records, a number in such a layout that the numbering plan does not know
+    (a range opened after the plan's last update, such as 49x xxx xxx) is kept as +216 and its
+    digits: two records that carry it still share a phone. A number starting with 0 or 1
+    stays None, and so does one digit repeated ("99 999 999"), which forms use for "no phone"
+    and which would join everybody who typed it."""
     if not text:
         return None
     digits = _NOT_DIGIT.sub("", text)
@@ -108,9 +120,12 @@ def phone_e164_fast(text: str) -> str | None:
         elif len(digits) == 11 and digits.startswith("216"):
             digits = digits[3:]
         if len(digits) == 8:
+            if len(set(digits)) == 1:
+                return None
             valid = _tunisian_prefix_validity(digits[:3])
-            if valid is not None:
-                return "+216" + digits if valid else None
+            if valid is None:
+                valid = standardise.phone_e164(digits) is not None
+            return "+216" + digits if valid or _numbering_plan_gap(digits) else None
     return standardise.phone_e164(text)
 
 

@@ -156,6 +156,13 @@ _ARABIC_SUN_LETTERS = "تثدذرزسشصضطظلن"
 _ARABIC_ARTICLE_VOWELS = _ALEFS + "ءعؤئى"
 # Names that begin with alef-lam written without their hamza: not the article.
 _ARABIC_WORDS_STARTING_WITH_AL = frozenset({"الياس", "الهام", "الفة", "الفت", "الاء", "اليسا"})
+# Written loosely (ة as ه, as one in three Arabic records is), they must still be recognised.
+_ARABIC_WORDS_STARTING_WITH_AL_LOOSE = frozenset(
+    word.replace("ة", "ه") for word in _ARABIC_WORDS_STARTING_WITH_AL
+)
+# A final ه is nearly always a ta marbuta written without its dots (فاطمه, خديجه, ناديه): the
+# names that really end in the sound h are few, and these are they.
+_ARABIC_FINAL_HEH_NAMES = frozenset({"نزيه", "وجيه", "نبيه", "فقيه", "شاه", "الله"})
 
 _LATIN_VOWEL_LETTERS = "aeiouy"
 _LATIN_DIGRAPHS = {
@@ -204,7 +211,12 @@ def _arabic_sounds(word: str) -> str:
                 sound = "W" if following and following in _ARABIC_VOWEL_LETTERS else "U"
         elif letter in "يی":
             sound = "y" if position == 0 else "I"
-        elif letter in "ةۃ":
+        elif letter in "ةۃ" or (
+            letter == "ه"
+            and position == len(word) - 1
+            and position >= 2
+            and word not in _ARABIC_FINAL_HEH_NAMES
+        ):
             # حياة, نجاة are said and spelt with a t: Hayet, Najet.
             ends_in_aat = (
                 position == len(word) - 1 and position > 0 and word[position - 1] in _ALEFS
@@ -436,6 +448,7 @@ def _word_sounds(token: _Token, article: bool, starts_group: bool) -> str:
             word.startswith(("ال", "ٱل"))
             and len(word) >= 4
             and word not in _ARABIC_WORDS_STARTING_WITH_AL
+            and word not in _ARABIC_WORDS_STARTING_WITH_AL_LOOSE
         )
         if has_own_article and not article:
             article, word = True, word[2:]
