@@ -188,6 +188,10 @@ MATRIX = [
     ("get", "/people/duplicates/", {"programme_manager"}, 200, 403),
     ("get", "/people/duplicates/runs/", {"programme_manager"}, 200, 403),
     ("get", "/people/duplicates/merges/", {"programme_manager"}, 200, 403),
+    # Files from partners; the upload and its refusals are in
+    # wasla/people/tests/test_partner_files.py.
+    ("get", "/people/duplicates/partner-files/", {"programme_manager"}, 200, 403),
+    ("get", "/people/duplicates/partner-files/{partner_file}/", {"programme_manager"}, 200, 403),
 ]
 
 
@@ -205,6 +209,26 @@ def _counsellor_person(user_for_role):
         population_group="returning_migrant",
         contact_channel="sms",
     )
+
+
+def _partner_file(user_for_role) -> int:
+    """A file of the Kairouan women's union imported at the agency of the demo manager."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from wasla.organisations.models import Office, Organisation
+    from wasla.people.partner_files import partner_file_import
+
+    outcome = partner_file_import(
+        actor=user_for_role("programme_manager"),
+        uploaded_file=SimpleUploadedFile(
+            "unft.csv", b"record_id,given_name,sex,birth_year\nU-1,Hela,female,1979\n"
+        ),
+        organisation=Organisation.objects.get(slug="unft-kairouan"),
+        office=Office.objects.get(slug="lda-kairouan-office"),
+        default_population_group="internal_migrant",
+        consent_attested=True,
+    )
+    return outcome.partner_file.pk
 
 
 def _demo_case_reference() -> str:
@@ -238,6 +262,8 @@ def test_permission_matrix(client_for, user_for_role, method, path, role):
     template = path
     if "{counsellor_person}" in path:
         path = path.replace("{counsellor_person}", _counsellor_person(user_for_role).reference)
+    if "{partner_file}" in path:
+        path = path.replace("{partner_file}", str(_partner_file(user_for_role)))
     if "{demo_case}" in path:
         path = path.replace("{demo_case}", _demo_case_reference())
     client = client_for(role)
