@@ -23,6 +23,7 @@ from scipy import sparse
 
 from . import highs
 from .data import SitingInputError
+from .distance import PairSet
 from .problem import OPTIMAL_TOLERANCE, Problem, Solution, relative_gap
 
 SAMPLE_ROWS = 3000  # demand points the start heuristic works on
@@ -31,6 +32,9 @@ SINGLE_CUT_ROWS = 3000
 # sites, which keeps every cut valid but may leave a gap the engine then reports.
 PAIR_BUDGET = 20_000_000  # about 2 GB at peak
 STABILISATION = 0.5  # in-out separation: weight of the LP point against the best solution
+# Cut coefficients are summed into a dense (group x site) array while it stays this small; a
+# sparse sort of every pair is the slower fallback.
+DENSE_CUT_CELLS = 8_000_000
 
 
 def solve_pmedian(problem: Problem, demand_ids: list[str]) -> Solution:
@@ -162,6 +166,7 @@ class _Benders:
             _, self.group = np.unique(pr.cols[at_min[first]], return_inverse=True)
         self.n_groups = int(self.group.max()) + 1 if n else 0
         self.reductions.update(site_pairs=len(self.pairs), cost_groups=self.n_groups)
+        self._index_pairs()
         self._build_master(best)
 
     def _caps_for(self, best: np.ndarray, served: np.ndarray) -> np.ndarray:
@@ -190,6 +195,13 @@ class _Benders:
             limit = int(fitting[-1]) if fitting.size else 1
         self.reductions["sites_per_point_limit"] = limit or 0
         self.pairs = self.metric.within_caps(self.caps, limit)
+
+    def _index_pairs(self) -> None:
+        """Each pair's cell in the (group x site) coefficient array, when that array is small."""
+        if self.n_groups * self.n_cols <= DENSE_CUT_CELLS:
+            self.cell = self.group[self.pairs.rows] * self.n_cols + self.pairs.cols
+        else:
+            self.cell = None
 
     def _build_master(self, best: np.ndarray) -> None:
         m, c, g = self.m, self.n_cols, self.n_groups
@@ -244,10 +256,17 @@ class _Benders:
         slack = level[pr.rows] - pr.km
         keep = slack > 0
         coef = self.w[pr.rows[keep]] * slack[keep]
-        a = sparse.csr_matrix(
-            (coef, (self.group[pr.rows[keep]], pr.cols[keep])), shape=(self.n_groups, self.n_cols)
-        )
-        a.sum_duplicates()
+        if self.cell is not None:
+            dense = np.bincount(
+                self.cell[keep], weights=coef, minlength=self.n_groups * self.n_cols
+            ).reshape(self.n_groups, self.n_cols)
+            a = sparse.csr_matrix(dense)
+        else:
+            a = sparse.csr_matrix(
+                (coef, (self.group[pr.rows[keep]], pr.cols[keep])),
+                shape=(self.n_groups, self.n_cols),
+            )
+            a.sum_duplicates()
         b = np.bincount(self.group, weights=self.w * level, minlength=self.n_groups)
         return a, b
 
@@ -359,7 +378,34 @@ class _Benders:
         return lower, best, best_cost
 
     def _widen(self, served: np.ndarray) -> None:
-        """Some point travels beyond its listed sites: list more, so cuts stay tight."""
-        self.caps = np.maximum(self.caps, np.minimum(served, self.existing_km))
-        self._list_pairs()
+        """Some points travel beyond their listed sites: list more for those points only, so
+        cuts stay tight (all pairs are listed again only if the budget would be exceeded)."""
+        caps = np.maximum(self.caps, np.minimum(served, self.existing_km))
+        changed = np.flatnonzero(caps > self.caps)
+        if changed.size == 0:
+            return
+        limit = self.reductions.get("sites_per_point_limit") or None
+        part_caps = caps[changed].copy()
+        part = self.metric.subset_rows(changed).within_caps(part_caps, limit)
+        pr = self.pairs
+        moved = np.zeros(pr.n_rows, dtype=bool)
+        moved[changed] = True
+        stay = ~moved[pr.rows]
+        if int(stay.sum()) + len(part) > PAIR_BUDGET:
+            self.caps = caps
+            self._list_pairs()
+        else:
+            caps[changed] = part_caps  # a crowded point's cap drops to its farthest listed site
+            self.caps = caps
+            rows, cols, km = pr.rows[stay], pr.cols[stay], pr.km[stay]
+            new_rows = changed[part.rows]
+            at = np.searchsorted(rows, new_rows)  # the changed rows' pairs go where theirs were
+            self.pairs = PairSet(
+                pr.n_rows,
+                pr.n_cols,
+                np.insert(rows, at, new_rows),
+                np.insert(cols, at, part.cols),
+                np.insert(km, at, part.km),
+            )
+        self._index_pairs()
         self.reductions["site_pairs"] = len(self.pairs)

@@ -181,3 +181,45 @@ def test_detour_scales_distances():
     assert one.max_distance_km == pytest.approx(
         brute.matrix(demand, cands, detour=1.0).min(axis=1).max(), rel=1e-9
     )
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_pmedian_widening_lists_the_same_pairs_as_a_full_listing(seed):
+    """Widening the caps of some points lists, for them, exactly the pairs a full listing does."""
+    import time
+
+    from wasla.engines.siting import pmedian
+    from wasla.engines.siting.distance import make_metric
+    from wasla.engines.siting.problem import Problem
+
+    demand, cands, existing, w = instance(seed, n=300, m=25, e=1)
+    sites = Points(
+        cands.ids + existing.ids,
+        np.concatenate([cands.lat, existing.lat]),
+        np.concatenate([cands.lon, existing.lon]),
+    )
+    metric = make_metric(demand, sites, 1.3, None)
+    problem = Problem(
+        metric=metric,
+        weights=w,
+        n_candidates=len(cands),
+        n_existing=len(existing),
+        p=3,
+        radius_km=None,
+        deadline=time.monotonic() + 30,
+        mip_gap=0.0,
+        progress=lambda fraction, message: None,
+    )
+    _, existing_km = metric.nearest(problem.existing_cols)
+    best, _cost, served = pmedian._evaluate(problem, np.array([0, 1, 2]))
+    benders = pmedian._Benders(problem, best, served, existing_km)
+    listed = len(benders.pairs)
+    farther = np.where(np.arange(300) % 3 == 0, existing_km, 0.0)
+    benders._widen(farther)
+    assert len(benders.pairs) > listed
+    full = metric.within_caps(benders.caps.copy())
+    assert (benders.caps >= np.minimum(farther, existing_km)).all()
+    assert np.array_equal(benders.pairs.rows, full.rows)
+    assert np.array_equal(benders.pairs.cols, full.cols)
+    assert np.array_equal(benders.pairs.km, full.km)
+    assert np.array_equal(benders.pairs.indptr, full.indptr)
