@@ -88,7 +88,7 @@ class Metric:
             )
         return counts
 
-    def within_caps(self, caps: np.ndarray, max_per_row: int | None = None) -> PairSet:
+    def within_caps(self, caps: np.ndarray, max_per_row: int | np.ndarray | None = None) -> PairSet:
         """Pairs whose distance is at most the row's own cap (inf: all reachable pairs).
 
         `max_per_row` is honoured by the great-circle metric only; a supplied table is small
@@ -185,25 +185,31 @@ class GreatCircleMetric(Metric):
             km = np.where(swap, other_km, km)
         return columns[best], km
 
-    def within_caps(self, caps: np.ndarray, max_per_row: int | None = None) -> PairSet:
+    def within_caps(self, caps: np.ndarray, max_per_row: int | np.ndarray | None = None) -> PairSet:
         """Pairs up to each row's cap: a matrix product screens chords, exact km for the kept.
 
-        With `max_per_row`, a row with more pairs keeps its nearest ones and its cap (changed
-        in place) drops to the farthest kept distance, so every nearer site stays listed."""
+        With `max_per_row` (one number, or one per row), a row with more pairs keeps its
+        nearest ones and its cap (changed in place) drops to the farthest kept distance, so
+        every nearer site stays listed."""
         caps = np.asarray(caps, dtype=np.float64)
         angle = np.minimum(np.pi, caps / (EARTH_RADIUS_KM * self.detour))
         # Squared chord at the cap, widened a little; the exact test below decides.
         limit = (2.0 * np.sin(angle / 2.0)) ** 2 * (1 + 1e-9) + 1e-12
+        per_row = None
+        if max_per_row is not None:
+            per_row = np.broadcast_to(np.asarray(max_per_row, dtype=np.int64), (self.n_rows,))
         rows_out, cols_out, km_out = [], [], []
         for start, stop in self.row_chunks():
             dots = self.rows_xyz[start:stop] @ self.cols_xyz.T
             chord_sq = 2.0 - 2.0 * dots
             inside = chord_sq <= limit[start:stop, None]
-            if max_per_row is not None and max_per_row < self.n_cols:
-                crowded = np.flatnonzero(inside.sum(axis=1) > max_per_row)
-                if crowded.size:
+            if per_row is not None:
+                allowed = per_row[start:stop]
+                crowded_all = np.flatnonzero(inside.sum(axis=1) > allowed)
+                for keep_count in np.unique(allowed[crowded_all]):
+                    crowded = crowded_all[allowed[crowded_all] == keep_count]
                     part = np.where(inside[crowded], chord_sq[crowded], np.inf)
-                    kth = np.argpartition(part, max_per_row - 1, axis=1)[:, max_per_row - 1]
+                    kth = np.argpartition(part, keep_count - 1, axis=1)[:, keep_count - 1]
                     kth_sq = part[np.arange(crowded.size), kth]
                     inside[crowded] &= chord_sq[crowded] < kth_sq[:, None]
                     caps[start + crowded] = self.pair_km(start + crowded, kth)
@@ -311,7 +317,7 @@ class TableMetric(Metric):
         p = self.pairs
         return PairSet(self.n_rows, self.n_cols, p.rows[keep], p.cols[keep], p.km[keep])
 
-    def within_caps(self, caps: np.ndarray, max_per_row: int | None = None) -> PairSet:
+    def within_caps(self, caps: np.ndarray, max_per_row: int | np.ndarray | None = None) -> PairSet:
         p = self.pairs
         keep = p.km <= caps[p.rows]
         return PairSet(self.n_rows, self.n_cols, p.rows[keep], p.cols[keep], p.km[keep])

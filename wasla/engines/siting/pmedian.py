@@ -26,6 +26,7 @@ from .data import SitingInputError
 from .distance import PairSet
 from .problem import OPTIMAL_TOLERANCE, Problem, Solution, relative_gap
 
+LP_ROUNDS = 3  # LP phases, the pairs widened for the best solution between them
 SAMPLE_ROWS = 3000  # demand points the start heuristic works on
 SINGLE_CUT_ROWS = 3000
 # Pairs kept for cuts, bounding memory and time; beyond it each point keeps only its nearest
@@ -53,16 +54,26 @@ def solve_pmedian(problem: Problem, demand_ids: list[str]) -> Solution:
     start = _start_heuristic(problem)
     best, best_cost, served = _evaluate(problem, start)
     benders = _Benders(problem, best, served, existing_km)
-    lower = benders.lp_phase(lambda y: _round(problem, y))
+    lower = 0.0
     tried: set[tuple[int, ...]] = set()
-    for candidate in benders.incumbents:
-        key = tuple(int(j) for j in candidate)
-        if key in tried or problem.remaining() <= 0:
-            continue
-        tried.add(key)
-        sel, cost, srv = _evaluate(problem, candidate)
-        if cost < best_cost - 1e-9 * max(1.0, best_cost):
-            best, best_cost, served = sel, cost, srv
+    for _ in range(LP_ROUNDS):
+        lower = max(lower, benders.lp_phase(lambda y: _round(problem, y)))
+        for candidate in benders.incumbents:
+            key = tuple(int(j) for j in candidate)
+            if key in tried or problem.remaining() <= 0:
+                continue
+            tried.add(key)
+            sel, cost, srv = _evaluate(problem, candidate)
+            if cost < best_cost - 1e-9 * max(1.0, best_cost):
+                best, best_cost, served = sel, cost, srv
+        if relative_gap(best_cost, lower) <= OPTIMAL_TOLERANCE or problem.remaining() <= 0:
+            break
+        # A better solution than the one the pairs were listed for may send points beyond
+        # their listed sites, where its cuts are loose: list more and close the LP again.
+        if not np.any(served > benders.caps):
+            break
+        benders.widen(served)
+        benders.add_cuts(benders.full_y(best), np.zeros(benders.n_groups))
     lower, best, best_cost = benders.mip_phase(
         lower, best, best_cost, lambda sel: _evaluate(problem, sel)
     )
@@ -151,6 +162,7 @@ class _Benders:
         self.existing_km = existing_km
         self.incumbents: list[np.ndarray] = []
         self.reductions: dict[str, int] = {}
+        self.floor = np.minimum(served, existing_km)
         self.caps = self._caps_for(best, served)
         problem.progress(0.15, "Listing the sites near each demand point")
         self._list_pairs()
@@ -181,20 +193,37 @@ class _Benders:
         return np.minimum(served, self.existing_km)
 
     def _list_pairs(self) -> None:
-        """The sites within each point's cap, limited to its nearest when the pairs would exceed PAIR_BUDGET (a
-        crowded point's cap drops to its farthest listed site, so nearer ones are all listed)."""
+        """The sites within each point's cap, limited to its nearest when the pairs would exceed
+        PAIR_BUDGET (a crowded point's cap drops to its farthest listed site, so nearer ones are
+        all listed). The limit never cuts a point's list below the sites up to its own distance
+        in the best known solution (its floor), so the cuts stay exact there; only if those
+        alone exceed the budget does the limit apply to them too."""
         counts = self.metric.count_within_caps(self.caps)
-        limit = None
+        self.limits = None
+        limit = 0
         if counts.sum() > PAIR_BUDGET:
-            # The largest per-point limit that keeps the pairs within budget.
+            floor_counts = self.metric.count_within_caps(np.minimum(self.floor, self.caps))
             options = np.arange(1, int(counts.max()) + 1)
+            options = options[:: max(1, options.size // 256)]
             totals = np.array(
-                [np.minimum(counts, k).sum() for k in options[:: max(1, options.size // 256)]]
+                [
+                    np.where(floor_counts > k, floor_counts, np.minimum(counts, k)).sum()
+                    for k in options
+                ]
             )
-            fitting = options[:: max(1, options.size // 256)][totals <= PAIR_BUDGET]
-            limit = int(fitting[-1]) if fitting.size else 1
-        self.reductions["sites_per_point_limit"] = limit or 0
-        self.pairs = self.metric.within_caps(self.caps, limit)
+            fitting = options[totals <= PAIR_BUDGET]
+            if fitting.size:
+                limit = int(fitting[-1])
+                at_floor = floor_counts > limit
+                self.caps[at_floor] = np.minimum(self.floor, self.caps)[at_floor]
+                self.limits = np.where(at_floor, self.n_cols, limit)
+            else:
+                totals = np.array([np.minimum(counts, k).sum() for k in options])
+                fitting = options[totals <= PAIR_BUDGET]
+                limit = int(fitting[-1]) if fitting.size else 1
+                self.limits = np.full(counts.size, limit)
+        self.reductions["sites_per_point_limit"] = limit
+        self.pairs = self.metric.within_caps(self.caps, self.limits)
 
     def _index_pairs(self) -> None:
         """Each pair's cell in the (group x site) coefficient array, when that array is small."""
@@ -221,9 +250,9 @@ class _Benders:
             integer=np.zeros(c + g, dtype=bool),
         )
         self.h = h
-        self.add_cuts(self._full_y(best), None)
+        self.add_cuts(self.full_y(best), None)
 
-    def _full_y(self, selected: np.ndarray) -> np.ndarray:
+    def full_y(self, selected: np.ndarray) -> np.ndarray:
         y = np.zeros(self.n_cols)
         y[self.m :] = 1.0
         y[selected] = 1.0
@@ -330,7 +359,7 @@ class _Benders:
                 lower = max(lower, outcome.objective)
             candidate = rounding(y)
             self.incumbents.append(candidate)
-            core = self._full_y(candidate) if core is None else core
+            core = self.full_y(candidate) if core is None else core
             separation = STABILISATION * y + (1 - STABILISATION) * core
             added = self.add_cuts(separation, theta, check_y=y)
             if added == 0:
@@ -347,11 +376,11 @@ class _Benders:
             np.arange(self.m, dtype=np.int32),
             np.array([highs.highspy.HighsVarType.kInteger] * self.m),
         )
-        self.add_cuts(self._full_y(best), np.zeros(self.n_groups))
+        self.add_cuts(self.full_y(best), np.zeros(self.n_groups))
         target = max(problem.mip_gap, OPTIMAL_TOLERANCE)
         while relative_gap(best_cost, lower) > target and problem.remaining() > 0:
             self.h.setOptionValue("mip_rel_gap", target * 0.5)
-            start = np.concatenate([self._full_y(best), np.zeros(self.n_groups)])
+            start = np.concatenate([self.full_y(best), np.zeros(self.n_groups)])
             a, b = self.cut_matrix(start[: self.n_cols])
             start[self.n_cols :] = np.maximum(0.0, b - a @ start[: self.n_cols])
             highs.set_start(self.h, start)
@@ -371,22 +400,22 @@ class _Benders:
             if outcome.status != "optimal" or problem.remaining() <= 0:
                 break
             if np.any(served > self.caps):
-                self._widen(served)
-            added = self.add_cuts(self._full_y(selected), outcome.values[self.n_cols :])
+                self.widen(served)
+            added = self.add_cuts(self.full_y(selected), outcome.values[self.n_cols :])
             if added == 0:
                 break
         return lower, best, best_cost
 
-    def _widen(self, served: np.ndarray) -> None:
+    def widen(self, served: np.ndarray) -> None:
         """Some points travel beyond their listed sites: list more for those points only, so
         cuts stay tight (all pairs are listed again only if the budget would be exceeded)."""
         caps = np.maximum(self.caps, np.minimum(served, self.existing_km))
         changed = np.flatnonzero(caps > self.caps)
         if changed.size == 0:
             return
-        limit = self.reductions.get("sites_per_point_limit") or None
+        limits = None if self.limits is None else self.limits[changed]
         part_caps = caps[changed].copy()
-        part = self.metric.subset_rows(changed).within_caps(part_caps, limit)
+        part = self.metric.subset_rows(changed).within_caps(part_caps, limits)
         pr = self.pairs
         moved = np.zeros(pr.n_rows, dtype=bool)
         moved[changed] = True

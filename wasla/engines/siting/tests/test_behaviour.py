@@ -215,7 +215,7 @@ def test_pmedian_widening_lists_the_same_pairs_as_a_full_listing(seed):
     benders = pmedian._Benders(problem, best, served, existing_km)
     listed = len(benders.pairs)
     farther = np.where(np.arange(300) % 3 == 0, existing_km, 0.0)
-    benders._widen(farther)
+    benders.widen(farther)
     assert len(benders.pairs) > listed
     full = metric.within_caps(benders.caps.copy())
     assert (benders.caps >= np.minimum(farther, existing_km)).all()
