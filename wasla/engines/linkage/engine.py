@@ -2,7 +2,9 @@
 
 Standardise (`prepare`), then Splink: u estimated by random sampling, the prior by
 deterministic rules, m by expectation maximisation over a few blocking rules, pairs scored
-within the prediction blocks, clusters as connected components at the threshold.
+within the prediction blocks; clusters join the pairs at the threshold, best first, unless a
+join would put two records that cannot be one person (another sex, another card number) in
+one cluster.
 """
 
 import logging
@@ -177,12 +179,75 @@ def _pairs_frame(connection, predictions, weight_columns: list[str]) -> pd.DataF
     return predictions.as_spark_dataframe().select(*columns).toPandas()
 
 
-def _clusters_frame(connection, clustered) -> pd.DataFrame:
-    if connection is not None:
-        return connection.execute(
-            f"SELECT unique_id, cluster_id FROM {clustered.physical_name}"  # noqa: S608
-        ).df()
-    return clustered.as_spark_dataframe().select("unique_id", "cluster_id").toPandas()
+def _known(prepared: pd.DataFrame, column: str) -> dict[str, str]:
+    known = prepared[prepared[column].notna()]
+    return dict(zip(known["unique_id"].tolist(), known[column].tolist(), strict=True))
+
+
+def _cards_conflict(first: set[str], second: set[str]) -> bool:
+    # Two card numbers one digit apart may be one card mistyped; further apart, two cards.
+    return any(
+        sum(a != b for a, b in zip(one, other, strict=True)) > 1
+        for one in first
+        for other in second
+    )
+
+
+def _clusters(
+    ids: list[str], pairs: pd.DataFrame, threshold: float, sexes: dict, cards: dict
+) -> dict[str, str]:
+    """Record id → cluster id (the smallest record id of the cluster).
+
+    The pairs at or above `threshold` join their records, most probable first (ties in id
+    order, so the result does not depend on the order of the input). Connected components
+    alone would let a chain of likely pairs join two records of another sex or with two
+    different card numbers (a brother, through his sister's shared phone and a record
+    missing both); here the pair that would close such a cluster is left out: the evidence
+    against is stronger than any one pair's. Both records keep their pairs for review."""
+    parent = {record_id: record_id for record_id in ids}
+    # Per cluster root: the sexes and card numbers of its records.
+    root_sexes = {record_id: {sexes[record_id]} for record_id in sexes}
+    root_cards = {record_id: {cards[record_id]} for record_id in cards}
+
+    def find(record_id: str) -> str:
+        root = record_id
+        while parent[root] != root:
+            root = parent[root]
+        while parent[record_id] != root:
+            parent[record_id], record_id = root, parent[record_id]
+        return root
+
+    joining = pairs[pairs["match_probability"] >= threshold].sort_values(
+        ["match_probability", "unique_id_l", "unique_id_r"], ascending=[False, True, True]
+    )
+    empty: set[str] = set()
+    for left, right in zip(
+        joining["unique_id_l"].tolist(), joining["unique_id_r"].tolist(), strict=True
+    ):
+        a, b = find(left), find(right)
+        if a == b:
+            continue
+        sexes_a, sexes_b = root_sexes.get(a, empty), root_sexes.get(b, empty)
+        cards_a, cards_b = root_cards.get(a, empty), root_cards.get(b, empty)
+        if len(sexes_a | sexes_b) > 1 or (
+            cards_a and cards_b and _cards_conflict(cards_a, cards_b)
+        ):
+            continue
+        if a > b:
+            a, b = b, a
+        parent[b] = a  # the smaller id stays the root
+        if sexes_b:
+            root_sexes[a] = sexes_a | sexes_b
+        if cards_b:
+            root_cards[a] = cards_a | cards_b
+        root_sexes.pop(b, None)
+        root_cards.pop(b, None)
+    roots = {record_id: find(record_id) for record_id in ids}
+    smallest: dict[str, str] = {}
+    for record_id, root in roots.items():
+        if root not in smallest or record_id < smallest[root]:
+            smallest[root] = record_id
+    return {record_id: smallest[root] for record_id, root in roots.items()}
 
 
 def _scored_pairs(frame: pd.DataFrame, reasons) -> list[ScoredPair]:
@@ -320,7 +385,12 @@ def link(
             threshold=threshold,
             backend=backend,
         )
-    prepared = _for_backend(prepare(frame), backend)
+    prepared = prepare(frame)
+    # What no chain of pairs may put together (see _clusters): kept apart from the frame,
+    # which Splink takes over.
+    sexes = _known(prepared, "sex")
+    cards = _known(prepared, "national_id")
+    prepared = _for_backend(prepared, backend)
 
     from splink import Linker
 
@@ -341,28 +411,16 @@ def link(
         predictions = linker.inference.predict(
             threshold_match_probability=floor, warning_mode="never"
         )
-        _report(progress, 0.8, "clustering")
-        clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
-            predictions, threshold_match_probability=threshold
-        )
         reasons = _level_reasons(linker)
         pairs_frame = _pairs_frame(connection, predictions, list(reasons))
-        clusters_frame = _clusters_frame(connection, clustered)
         parameters = _parameters(linker)
     finally:
         if connection is not None:
             connection.close()
 
+    _report(progress, 0.8, "clustering")
+    clusters = _clusters(ids, pairs_frame, threshold, sexes, cards)
     _report(progress, 0.9, "explaining pairs")
-    clusters_frame["cluster_id"] = clusters_frame.groupby("cluster_id")["unique_id"].transform(
-        "min"
-    )
-    found = dict(
-        zip(
-            clusters_frame["unique_id"].tolist(), clusters_frame["cluster_id"].tolist(), strict=True
-        )
-    )
-    clusters = {record_id: found.get(record_id, record_id) for record_id in ids}
     pairs = _scored_pairs(pairs_frame, reasons)
     _report(progress, 1.0, "done")
     return LinkageResult(

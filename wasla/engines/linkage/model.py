@@ -16,10 +16,10 @@ from splink.internals.comparison_creator import ComparisonCreator
 STARTING_M_U = {
     "name: same transliteration": (0.55, 0.0005),
     "name: same names in other fields, order or script": (0.15, 0.0001),
+    "name: same names but for the article": (0.03, 0.00005),
     "name: one letter apart": (0.08, 0.0003),
     "name: one name the same, the other close": (0.06, 0.0006),
     "name: similar spelling": (0.04, 0.002),
-    "name: two letters apart, same birth date": (0.03, 0.0005),
     "name: same family name, other given name": (0.00005, 0.01),
     "name: same given name, other family name": (0.01, 0.01),
     "name: two names in common": (0.03, 0.003),
@@ -37,6 +37,7 @@ STARTING_M_U = {
     "national_id: same number": (0.9, 0.00001),
     "national_id: one digit apart": (0.05, 0.0001),
     "national_id: different": (0.05, 0.99989),
+    "father_name: same transliteration, same given name": (0.9, 0.08),
     "father_name: same transliteration": (0.9, 0.25),
     "father_name: similar spelling": (0.05, 0.05),
     "father_name: different": (0.05, 0.7),
@@ -139,22 +140,12 @@ def _name() -> ComparisonCreator:
                 tf_adjustment_column="name_sorted",
                 tf_adjustment_weight=0.5,
             ),
+            # "El Amri" or "Amri" for العامري: Latin spellings drop the article as often as
+            # they keep it.
+            _level("name_bare_l = name_bare_r", "name: same names but for the article"),
             _labelled(one_letter, "name: one letter apart"),
             _labelled(one_same, "name: one name the same, the other close"),
             _labelled(similar, "name: similar spelling"),
-            # Two typos, or a typo and an article or a doubled letter: as far apart as many
-            # different names, so it only counts when the full birth date agrees too (day and
-            # month maybe swapped). Its u is that of names two edits apart, whatever the date:
-            # the date is weighed by its own comparison (random pairs would almost never fall
-            # here, and the date would be counted twice). Not the card: the name comparison
-            # learns its m in the EM session blocked on the card number.
-            _level(
-                "damerau_levenshtein(name_sorted_l, name_sorted_r) <= 2 AND ("
-                "birth_date_l = birth_date_r OR (birth_year_l = birth_year_r"
-                " AND birth_month_l = birth_day_r AND birth_day_l = birth_month_r))",
-                "name: two letters apart, same birth date",
-                fix_u_probability=True,
-            ),
             _labelled(_jw("family_key"), "name: same family name, other given name"),
             _labelled(_jw("given_key"), "name: same given name, other family name"),
             _labelled(cll.ArrayIntersectLevel("name_tokens", 2), "name: two names in common"),
@@ -218,6 +209,13 @@ def _father() -> ComparisonCreator:
         output_column_name="father_name",
         comparison_levels=[
             _null("father_key"),
+            # The same father for the same given name tells a person from a namesake (who has
+            # another father nine times in ten); for different given names it only says
+            # brothers and sisters, who share a father anyway: see HOUSEHOLD_FIELDS.
+            _level(
+                "father_key_l = father_key_r AND given_key_l = given_key_r",
+                "father_name: same transliteration, same given name",
+            ),
             _level("father_key_l = father_key_r", "father_name: same transliteration"),
             _labelled(cll.JaroWinklerLevel("father_key", 0.88), "father_name: similar spelling"),
             _else("father_name: different"),
@@ -242,12 +240,13 @@ PREDICTION_BLOCKING_RULES = (
     block_on("national_id"),
     block_on("phone"),
     block_on("name_sorted", "birth_year"),
-    block_on("given_key", "birth_date"),
-    block_on("family_key", "birth_date"),
-    block_on("name_first", "birth_date"),
-    block_on("name_last", "birth_date"),
+    # birth_date_key: the date with day and month in either order (a swapped date still meets).
+    block_on("given_key", "birth_date_key"),
+    block_on("family_key", "birth_date_key"),
+    block_on("name_first", "birth_date_key"),
+    block_on("name_last", "birth_date_key"),
     block_on("name_sorted", "father_key"),
-    block_on("father_key", "birth_date"),
+    block_on("father_key", "birth_date_key"),
     block_on("given_key", "family_key", "governorate"),
     block_on("given_key", "family_key", "father_key"),
 )

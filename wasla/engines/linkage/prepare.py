@@ -19,6 +19,7 @@ PREPARED_COLUMNS = (
     "family_key",
     "father_key",
     "name_sorted",
+    "name_bare",
     "name_tokens",
     "name_first",
     "name_last",
@@ -26,6 +27,7 @@ PREPARED_COLUMNS = (
     "birth_year",
     "birth_month",
     "birth_day",
+    "birth_date_key",
     "phone",
     "national_id",
     "sex",
@@ -161,6 +163,14 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tuple(_ABBREVIATIONS.get(token, token) for token in standardise.name_tokens(text))
 
 
+@functools.lru_cache(maxsize=200_000)
+def _bare_tokens(text: str) -> tuple[str, ...]:
+    return tuple(
+        _ABBREVIATIONS.get(token, token)
+        for token in standardise.name_tokens(text, keep_article=False)
+    )
+
+
 def _name_length(words: list[str], start: int) -> int:
     """How many words the name starting at `start` takes: two for "عبد الرحمن", "سيف الدين"."""
     if start + 1 < len(words) and (
@@ -211,6 +221,19 @@ def _arabic_split(text: str) -> tuple[tuple[str, ...], str | None]:
     return _tokens(given) + _tokens(family), (_key_or_none(father) if father else None)
 
 
+def _arabic_bare(text: str) -> tuple[str, ...]:
+    given, _father, family = _arabic_parts(text)
+    return _bare_tokens(given) + _bare_tokens(family)
+
+
+def _sorted_names(given: list, family: list, arabic: list) -> list[str | None]:
+    # As `name_sorted` in `prepare`: the Latin-script name's tokens, else the Arabic one's.
+    return [
+        " ".join(sorted(set(g) | set(f) if (g or f) else set(a))) or None
+        for g, f, a in zip(given, family, arabic, strict=True)
+    ]
+
+
 def _joined(tokens) -> str | None:
     return "".join(tokens) or None
 
@@ -222,9 +245,10 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
     name tokens of the given, family and Arabic-script names together (`name_tokens`) and the
     sorted tokens of the Latin-script name, or of the Arabic one when there is no other
     (`name_sorted`), so that a family name typed in the given-name field, swapped fields and an
-    Arabic-only record still agree; `name_first` and `name_last` (the smallest and largest
+    Arabic-only record still agree; the same without any trace of the article (`name_bare`:
+    "El Amri", "Amri" and "العامري" agree); `name_first` and `name_last` (the smallest and largest
     token) serve blocking. Birth: ISO date, year (from the date, else the year column), month,
-    day. Phone in E.164, card number in 8 digits, sex as M/F, governorate as a key. Missing
+    day, and the date with day and month in either order (`birth_date_key`, for blocking). Phone in E.164, card number in 8 digits, sex as M/F, governorate as a key. Missing
     values are None."""
     given = _per_distinct(records["given_name"], _tokens).tolist()
     family = _per_distinct(records["family_name"], _tokens).tolist()
@@ -259,6 +283,11 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
     arabic_fathers = pd.Series([father for _, father in arabic_split], index=records.index)
     out["father_key"] = fathers.where(fathers.notna(), arabic_fathers)
     out["name_sorted"] = [(" ".join(tokens) or None) for tokens in sorted_names]
+    out["name_bare"] = _sorted_names(
+        _per_distinct(records["given_name"], _bare_tokens).tolist(),
+        _per_distinct(records["family_name"], _bare_tokens).tolist(),
+        _per_distinct(records["name_ar"], _arabic_bare).tolist(),
+    )
     out["name_tokens"] = [list(tokens) for tokens in token_sets]
     out["name_first"] = [tokens[0] if tokens else None for tokens in sorted_names]
     out["name_last"] = [tokens[-1] if tokens else None for tokens in sorted_names]
@@ -272,6 +301,13 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
     out["birth_year"] = date_years.fillna(column_years).astype("Int64")
     out["birth_month"] = pd.to_numeric(dates.str.slice(5, 7), errors="coerce").astype("Int64")
     out["birth_day"] = pd.to_numeric(dates.str.slice(8, 10), errors="coerce").astype("Int64")
+    # The date with day and month in either order, for blocking: a date typed month first
+    # ("04/03" for 3 April) still meets its other records.
+    month_day = dates.str.slice(5, 7) + "-" + dates.str.slice(8, 10)
+    day_month = dates.str.slice(8, 10) + "-" + dates.str.slice(5, 7)
+    out["birth_date_key"] = dates.str.slice(0, 5) + month_day.where(
+        month_day <= day_month, day_month
+    )
 
     out["phone"] = _per_distinct(records["phone"], phone_e164_fast)
     out["national_id"] = _per_distinct(records["national_id"], national_id_lenient)

@@ -291,7 +291,8 @@ def _skeleton(sounds: str) -> str:
         mark = "u" if "U" in last_vowels else "i" if "I" in last_vowels else ""
     key = "a" if positions[0] > 0 else ""
     key += "".join(consonants[:-1]) + mark + consonants[-1] + _ending_mark(ending)
-    return re.sub(r"([^aiu])\1+", r"\1", key)
+    # ك or ق before ح is what Latin writes "kh" (لكحل is Lakhal), as it writes خ.
+    return re.sub(r"([^aiu])\1+", r"\1", key.replace("kh", "x"))
 
 
 def _ending_mark(ending: str) -> str:
@@ -441,7 +442,7 @@ def _article_sounds(starts_with: str, starts_group: bool) -> str:
     return "" if starts_group else "l"  # المكي is Mekki, but عبد القادر is Abdelkader
 
 
-def _word_sounds(token: _Token, article: bool, starts_group: bool) -> str:
+def _word_sounds(token: _Token, article: bool, starts_group: bool, keep_article: bool) -> str:
     word = token.text
     if token.arabic:
         has_own_article = (
@@ -453,19 +454,21 @@ def _word_sounds(token: _Token, article: bool, starts_group: bool) -> str:
         if has_own_article and not article:
             article, word = True, word[2:]
         prefix = _article_sounds(_arabic_onset(word), starts_group) if article else ""
-        return prefix + _arabic_sounds(word)
+        return (prefix if keep_article else "") + _arabic_sounds(word)
     if not article and not _LATIN_DIN_ENDING.search(word):
         if _LATIN_GLUED_SUN_ARTICLE.fullmatch(word):
             article, word = True, word[1:]  # Essid, Ettounsi: the doubled letter is kept and folds
         elif _LATIN_GLUED_MOON_ARTICLE.fullmatch(word):
             article, word = True, word[2:]  # Elmekki, Elhadj
     prefix = _article_sounds(_latin_onset(word), starts_group) if article else ""
-    return prefix + _latin_sounds(word)
+    return (prefix if keep_article else "") + _latin_sounds(word)
 
 
-def _name_groups(text: str) -> list[str]:
+def _name_groups(text: str, keep_article: bool = True) -> list[str]:
     """The sounds of each name in a full name; a particle and a compound's second half are
-    joined to the word they belong to ("ben salah" is one name, "seif eddine" another)."""
+    joined to the word they belong to ("ben salah" is one name, "seif eddine" another).
+    Without `keep_article`, nothing of the article is heard, not even the l that Tunisian
+    spelling keeps before a vowel."""
     groups: list[str] = []
     awaiting_name = False  # the last group ends with a particle such as "ben"
     article = False
@@ -483,7 +486,9 @@ def _name_groups(text: str) -> list[str]:
         if token.kind == "tail":
             sounds = token.sounds
         else:
-            sounds = _word_sounds(token, article=article, starts_group=not awaiting_name)
+            sounds = _word_sounds(
+                token, article=article, starts_group=not awaiting_name, keep_article=keep_article
+            )
         if awaiting_name or (token.kind == "tail" and groups):
             groups[-1] += sounds
         else:
@@ -502,13 +507,18 @@ def transliteration_key(text: str) -> str:
     return _skeleton("".join(_name_groups(text)))
 
 
-def name_tokens(text: str) -> list[str]:
+def name_tokens(text: str, *, keep_article: bool = True) -> list[str]:
     """The transliteration key of each name in a full name, in order. "Ben Ali" and "Benali" give
     the same token, so do "Seif Eddine" and "Seifeddine"; the article is joined to its word;
-    initials and empty words are left out."""
+    initials and empty words are left out.
+
+    With `keep_article=False` the article leaves no trace at all: "El Amri", "Amri" and
+    "العامري" give the same token, which they do not otherwise (the l of the article before a
+    vowel is kept, for "Laroussi" = "العروسي"). Writers drop the article from Latin spellings
+    as often as not; a comparison can use both readings."""
     if not text:
         return []
-    return [key for key in map(_skeleton, _name_groups(text)) if key]
+    return [key for key in map(_skeleton, _name_groups(text, keep_article)) if key]
 
 
 def name_key(text: str) -> str:
