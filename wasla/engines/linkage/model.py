@@ -18,6 +18,7 @@ STARTING_M_U = {
     "name: same names in other fields, order or script": (0.15, 0.0001),
     "name: same names but for the article": (0.03, 0.00005),
     "name: one letter apart": (0.08, 0.0003),
+    "name: same consonants, other vowels": (0.05, 0.0005),
     "name: one name the same, the other close": (0.06, 0.0006),
     "name: similar spelling": (0.04, 0.002),
     "name: same family name, other given name": (0.00005, 0.01),
@@ -144,6 +145,9 @@ def _name() -> ComparisonCreator:
             # they keep it.
             _level("name_bare_l = name_bare_r", "name: same names but for the article"),
             _labelled(one_letter, "name: one letter apart"),
+            # The vowels a spelling writes long or short (Nour, Nur; Khaled, Khalid; Mahmoud,
+            # Mahmud) and ى written ي (هدى, هدي): the same consonants in the same names.
+            _level("name_consonants_l = name_consonants_r", "name: same consonants, other vowels"),
             _labelled(one_same, "name: one name the same, the other close"),
             _labelled(similar, "name: similar spelling"),
             _labelled(_jw("family_key"), "name: same family name, other given name"),

@@ -20,6 +20,7 @@ PREPARED_COLUMNS = (
     "father_key",
     "name_sorted",
     "name_bare",
+    "name_consonants",
     "name_tokens",
     "name_first",
     "name_last",
@@ -51,6 +52,16 @@ _SEXES = {
     "امراه": "F",
 }
 _DIGITS = re.compile("[0-9]+")
+# The vowel marks of a key after its first letter (see standardise._skeleton).
+_VOWEL_MARK = re.compile("(?<=.)[aiu]")
+
+
+def _consonants(key: str) -> str:
+    # Without vowel marks, and غ (g) read as ق (k): a Latin g is how Tunisian spelling writes
+    # ق (Gafsa, قفصة), and some write غ so too (Garbi for Gharbi).
+    return _VOWEL_MARK.sub("", key).replace("g", "k")
+
+
 _SPREADSHEET_ID = re.compile("[0-9]{6,7}")
 
 
@@ -246,7 +257,9 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
     sorted tokens of the Latin-script name, or of the Arabic one when there is no other
     (`name_sorted`), so that a family name typed in the given-name field, swapped fields and an
     Arabic-only record still agree; the same without any trace of the article (`name_bare`:
-    "El Amri", "Amri" and "العامري" agree); `name_first` and `name_last` (the smallest and largest
+    "El Amri", "Amri" and "العامري" agree) and the sorted name without its vowel marks
+    (`name_consonants`: Nour and Nur, Khaled and Khalid, هدى and هدي, Gharbi and Garbi);
+    `name_first` and `name_last` (the smallest and largest
     token) serve blocking. Birth: ISO date, year (from the date, else the year column), month,
     day, and the date with day and month in either order (`birth_date_key`, for blocking). Phone in E.164, card number in 8 digits, sex as M/F, governorate as a key. Missing
     values are None."""
@@ -288,6 +301,10 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
         _per_distinct(records["family_name"], _bare_tokens).tolist(),
         _per_distinct(records["name_ar"], _arabic_bare).tolist(),
     )
+    out["name_consonants"] = [
+        " ".join(sorted(_consonants(token) for token in name.split())) if name else None
+        for name in out["name_sorted"].tolist()
+    ]
     out["name_tokens"] = [list(tokens) for tokens in token_sets]
     out["name_first"] = [tokens[0] if tokens else None for tokens in sorted_names]
     out["name_last"] = [tokens[-1] if tokens else None for tokens in sorted_names]

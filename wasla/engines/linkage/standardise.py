@@ -291,8 +291,9 @@ def _skeleton(sounds: str) -> str:
         mark = "u" if "U" in last_vowels else "i" if "I" in last_vowels else ""
     key = "a" if positions[0] > 0 else ""
     key += "".join(consonants[:-1]) + mark + consonants[-1] + _ending_mark(ending)
-    # ك or ق before ح is what Latin writes "kh" (لكحل is Lakhal), as it writes خ.
-    return re.sub(r"([^aiu])\1+", r"\1", key.replace("kh", "x"))
+    # ك or ق before ح is what Latin writes "kh" (لكحل is Lakhal), as it writes خ; ث, which is
+    # "th" in Tunisian spelling, is "s" in Turkish and Middle-Eastern ones (Othman, Osman).
+    return re.sub(r"([^aiu])\1+", r"\1", key.replace("kh", "x").replace("th", "s"))
 
 
 def _ending_mark(ending: str) -> str:
