@@ -139,7 +139,7 @@ def _read_text(uploaded_file) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise _file_error(
-            _("The file is not in UTF-8. Save it as \u201cCSV UTF-8\u201d and upload it again.")
+            _("The file is not in UTF-8. Save it as “CSV UTF-8” and upload it again.")
         ) from None
 
 
@@ -356,8 +356,9 @@ def _check_actor(actor, organisation: Organisation, office: Office) -> None:
         raise ApplicationError(_("This office is closed."), code="invalid")
 
 
-def _audit_entries(actor, instances) -> list[AuditEntry]:
-    """What `audit_create` writes for each instance, for a bulk insert."""
+def _audit_entries(actor, instances, *, label: str | None = None) -> list[AuditEntry]:
+    """What `audit_create` writes for each instance, for a bulk insert; `label` when every
+    instance reads the same (the consents of one file)."""
     return [
         AuditEntry(
             actor=actor,
@@ -365,7 +366,7 @@ def _audit_entries(actor, instances) -> list[AuditEntry]:
             action=AuditEntry.Action.CREATE,
             target_type=instance._meta.label_lower,
             target_id=str(instance.pk),
-            target_label=str(instance)[:255],
+            target_label=(label or str(instance))[:255],
             after=snapshot(instance),
         )
         for instance in instances
@@ -465,10 +466,15 @@ def _register_rows(actor, partner_file: PartnerFile, rows: list[_Row]) -> None:
         batch_size=1000,
     )
     tokens = []
+    # A file repeats its given and family names many times: each is standardised once.
+    keys_of: dict[str, list[str]] = {}
     for person in people:
         keys = set()
         for name in NAME_FIELDS:
-            keys.update(key for key in standardise.name_tokens(getattr(person, name)) if key)
+            value = getattr(person, name)
+            if value not in keys_of:
+                keys_of[value] = [key for key in standardise.name_tokens(value) if key]
+            keys.update(keys_of[value])
         tokens.extend(PersonNameToken(person=person, token=key[:40]) for key in sorted(keys))
     PersonNameToken.objects.bulk_create(tokens, batch_size=2000, ignore_conflicts=True)
     PersonOffice.objects.bulk_create(
@@ -511,4 +517,7 @@ def _register_rows(actor, partner_file: PartnerFile, rows: list[_Row]) -> None:
         ],
         batch_size=2000,
     )
-    AuditEntry.objects.bulk_create(_audit_entries(actor, [*people, *consents]), batch_size=1000)
+    entries = _audit_entries(actor, people)
+    if consents:
+        entries += _audit_entries(actor, consents, label=str(consents[0]))
+    AuditEntry.objects.bulk_create(entries, batch_size=1000)

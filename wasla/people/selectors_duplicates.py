@@ -399,12 +399,21 @@ def partner_file_pairs(*, user, partner_file: PartnerFile, pending_only: bool = 
     ).order_by("-probability", "pk")
 
 
+def partner_file_is_linked(partner_file: PartnerFile, latest: LinkageRun | None) -> bool:
+    """Whether a finished run has compared the file's records with the registry: its own run,
+    or (when another run was under way at the import) a run started after the import."""
+    if partner_file.run_id and partner_file.run.status == LinkageRun.Status.DONE:
+        return True
+    return latest is not None and latest.created_at >= partner_file.created_at
+
+
 def partner_file_pair_counts(*, user, partner_files) -> dict[int, int]:
-    """Pairs found (any decision) for each of `partner_files` whose linkage run is done."""
+    """Pairs found (any decision) for each of `partner_files` that a finished run linked."""
+    latest = latest_finished_run()
     return {
         partner_file.pk: partner_file_pairs(
             user=user, partner_file=partner_file, pending_only=False
         ).count()
         for partner_file in partner_files
-        if partner_file.run_id and partner_file.run.status == LinkageRun.Status.DONE
+        if partner_file_is_linked(partner_file, latest)
     }

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 
 from wasla.core.exceptions import ApplicationError
@@ -18,6 +19,8 @@ from wasla.people.models import PartnerFile
 
 FILES_PER_PAGE = 25
 PAIRS_PER_PAGE = 10
+# The form's other fields and the multipart envelope, on top of the file's own limit.
+UPLOAD_MARGIN = 64 * 1024
 
 
 class PartnerFileListView(PermissionRequiredMixin, View):
@@ -58,6 +61,13 @@ class PartnerFileListView(PermissionRequiredMixin, View):
         )
 
     def post(self, request):
+        # A body far over the limit is refused on its declared size, without reading the file.
+        declared = request.META.get("CONTENT_LENGTH") or "0"
+        if declared.isdigit() and int(declared) > partner_files.MAX_BYTES + UPLOAD_MARGIN:
+            message = _("The file is larger than %(limit)s MB.") % {
+                "limit": partner_files.MAX_BYTES // (1024 * 1024)
+            }
+            return self.get(request, errors=[message], error_count=1, status=413)
         form = PartnerFileForm(request.POST, request.FILES, offices=self._offices())
         if not form.is_valid():
             return self.get(request, form=form, status=400)
@@ -84,7 +94,11 @@ class PartnerFileListView(PermissionRequiredMixin, View):
         imported = outcome.partner_file
         messages.success(
             request,
-            _("%(file)s: %(count)s people imported.")
+            ngettext(
+                "%(file)s: %(count)s person imported.",
+                "%(file)s: %(count)s people imported.",
+                imported.imported_count,
+            )
             % {"file": imported.file_name, "count": imported.imported_count},
         )
         return redirect("people:partner_file", pk=imported.pk)
@@ -112,7 +126,9 @@ class PartnerFileDetailView(PermissionRequiredMixin, View):
             {
                 "partner_file": partner_file,
                 "run": run,
-                "run_done": run is not None and run.status == run.Status.DONE,
+                "run_done": selectors.partner_file_is_linked(
+                    partner_file, selectors.latest_finished_run()
+                ),
                 "found": selectors.partner_file_pair_counts(
                     user=request.user, partner_files=[partner_file]
                 ).get(partner_file.pk),

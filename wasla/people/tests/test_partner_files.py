@@ -484,3 +484,33 @@ def test_a_merge_moves_the_partner_row_to_the_record_kept_and_undo_moves_it_back
     person_merge_undo(actor=manager, merge=merge)
     row.refresh_from_db()
     assert row.person == merge.merged
+
+
+def test_the_page_refuses_a_body_far_over_the_limit(client_for, office, unft):
+    client = client_for("programme_manager")
+    before = _state()
+    huge = [HEADER, *THREE_ROWS, "#" * (partner_files.MAX_BYTES + 100 * 1024)]
+    response = _post(client, office, unft, huge)
+    assert response.status_code == 413 and _state() == before
+    assert "larger than 5 MB" in response.content.decode()
+
+
+def test_while_another_run_works_the_file_waits_for_the_next_run(
+    upload, manager, django_capture_on_commit_callbacks
+):
+    from wasla.people.linkage_runs import linkage_run_start
+    from wasla.people.selectors_duplicates import partner_file_pair_counts
+
+    with django_capture_on_commit_callbacks(execute=False):
+        busy = linkage_run_start(actor=manager)
+    outcome = upload([HEADER, *THREE_ROWS])
+    imported = outcome.partner_file
+    # The people are imported all the same; no second run is queued.
+    assert imported.imported_count == 3 and imported.run is None and not outcome.run_started
+    assert LinkageRun.objects.get() == busy
+    assert partner_file_pair_counts(user=manager, partner_files=[imported]) == {}
+    # A run finished after the import has linked the file's records.
+    LinkageRun.objects.filter(pk=busy.pk).update(status="done")
+    later = LinkageRun.objects.create(threshold=0.9, review_floor=0.5, status="done")
+    assert later.created_at >= imported.created_at
+    assert partner_file_pair_counts(user=manager, partner_files=[imported]) == {imported.pk: 0}
