@@ -3,8 +3,8 @@
 Standardise (`prepare`), then Splink: u estimated by random sampling, the prior by
 deterministic rules, m by expectation maximisation over a few blocking rules, pairs scored
 within the prediction blocks; clusters join the pairs at the threshold, best first, unless a
-join would put two records that cannot be one person (another sex, another card number) in
-one cluster.
+join would put two records that cannot be one person (another sex, another card number,
+birth years three apart) in one cluster.
 """
 
 import logging
@@ -179,11 +179,6 @@ def _pairs_frame(connection, predictions, weight_columns: list[str]) -> pd.DataF
     return predictions.as_spark_dataframe().select(*columns).toPandas()
 
 
-def _known(prepared: pd.DataFrame, column: str) -> dict[str, str]:
-    known = prepared[prepared[column].notna()]
-    return dict(zip(known["unique_id"].tolist(), known[column].tolist(), strict=True))
-
-
 def _cards_conflict(first: set[str], second: set[str]) -> bool:
     # Two card numbers one digit apart may be one card mistyped; further apart, two cards.
     return any(
@@ -193,21 +188,41 @@ def _cards_conflict(first: set[str], second: set[str]) -> bool:
     )
 
 
+@dataclass
+class _Known:
+    """What the records of a cluster say about the person: sexes, card numbers, birth years."""
+
+    sexes: set
+    cards: set
+    years: set
+
+    def conflicts(self, other: "_Known") -> bool:
+        years = self.years | other.years
+        return (
+            len(self.sexes | other.sexes) > 1
+            or (max(years) - min(years) > 2 if years else False)
+            or bool(self.cards and other.cards and _cards_conflict(self.cards, other.cards))
+        )
+
+    def merge(self, other: "_Known") -> None:
+        self.sexes |= other.sexes
+        self.cards |= other.cards
+        self.years |= other.years
+
+
 def _clusters(
-    ids: list[str], pairs: pd.DataFrame, threshold: float, sexes: dict, cards: dict
+    ids: list[str], pairs: pd.DataFrame, threshold: float, known: dict[str, _Known]
 ) -> dict[str, str]:
     """Record id → cluster id (the smallest record id of the cluster).
 
     The pairs at or above `threshold` join their records, most probable first (ties in id
     order, so the result does not depend on the order of the input). Connected components
-    alone would let a chain of likely pairs join two records of another sex or with two
-    different card numbers (a brother, through his sister's shared phone and a record
-    missing both); here the pair that would close such a cluster is left out: the evidence
-    against is stronger than any one pair's. Both records keep their pairs for review."""
+    alone would let a chain of likely pairs join records that cannot be one person: another
+    sex, two card numbers more than a digit apart, birth years three or more apart (a brother,
+    through his sister's shared phone and a record missing the fields that tell them apart).
+    Here the pair that would close such a cluster is left out: the evidence against is
+    stronger than any one pair's. Both records keep their pairs for review."""
     parent = {record_id: record_id for record_id in ids}
-    # Per cluster root: the sexes and card numbers of its records.
-    root_sexes = {record_id: {sexes[record_id]} for record_id in sexes}
-    root_cards = {record_id: {cards[record_id]} for record_id in cards}
 
     def find(record_id: str) -> str:
         root = record_id
@@ -220,34 +235,36 @@ def _clusters(
     joining = pairs[pairs["match_probability"] >= threshold].sort_values(
         ["match_probability", "unique_id_l", "unique_id_r"], ascending=[False, True, True]
     )
-    empty: set[str] = set()
     for left, right in zip(
         joining["unique_id_l"].tolist(), joining["unique_id_r"].tolist(), strict=True
     ):
-        a, b = find(left), find(right)
-        if a == b:
+        a, b = sorted((find(left), find(right)))
+        if a == b or known[a].conflicts(known[b]):
             continue
-        sexes_a, sexes_b = root_sexes.get(a, empty), root_sexes.get(b, empty)
-        cards_a, cards_b = root_cards.get(a, empty), root_cards.get(b, empty)
-        if len(sexes_a | sexes_b) > 1 or (
-            cards_a and cards_b and _cards_conflict(cards_a, cards_b)
-        ):
-            continue
-        if a > b:
-            a, b = b, a
         parent[b] = a  # the smaller id stays the root
-        if sexes_b:
-            root_sexes[a] = sexes_a | sexes_b
-        if cards_b:
-            root_cards[a] = cards_a | cards_b
-        root_sexes.pop(b, None)
-        root_cards.pop(b, None)
+        known[a].merge(known.pop(b))
     roots = {record_id: find(record_id) for record_id in ids}
     smallest: dict[str, str] = {}
     for record_id, root in roots.items():
         if root not in smallest or record_id < smallest[root]:
             smallest[root] = record_id
     return {record_id: smallest[root] for record_id, root in roots.items()}
+
+
+def _known_of(prepared: pd.DataFrame) -> dict[str, _Known]:
+    def values(column: str) -> list[set]:
+        return [set() if pd.isna(value) else {value} for value in prepared[column].tolist()]
+
+    return {
+        record_id: _Known(sexes=sex, cards=card, years=year)
+        for record_id, sex, card, year in zip(
+            prepared["unique_id"].tolist(),
+            values("sex"),
+            values("national_id"),
+            [set() if pd.isna(y) else {int(y)} for y in prepared["birth_year"].tolist()],
+            strict=True,
+        )
+    }
 
 
 def _scored_pairs(frame: pd.DataFrame, reasons) -> list[ScoredPair]:
@@ -388,8 +405,7 @@ def link(
     prepared = prepare(frame)
     # What no chain of pairs may put together (see _clusters): kept apart from the frame,
     # which Splink takes over.
-    sexes = _known(prepared, "sex")
-    cards = _known(prepared, "national_id")
+    known = _known_of(prepared)
     prepared = _for_backend(prepared, backend)
 
     from splink import Linker
@@ -419,7 +435,7 @@ def link(
             connection.close()
 
     _report(progress, 0.8, "clustering")
-    clusters = _clusters(ids, pairs_frame, threshold, sexes, cards)
+    clusters = _clusters(ids, pairs_frame, threshold, known)
     _report(progress, 0.9, "explaining pairs")
     pairs = _scored_pairs(pairs_frame, reasons)
     _report(progress, 1.0, "done")

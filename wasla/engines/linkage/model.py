@@ -21,6 +21,9 @@ STARTING_M_U = {
     "name: same consonants, other vowels": (0.05, 0.0005),
     "name: one name the same, the other close": (0.06, 0.0006),
     "name: similar spelling": (0.04, 0.002),
+    "name: similar whole name": (0.02, 0.001),
+    "name: short given names one letter apart": (0.01, 0.001),
+    "name: two letters apart": (0.01, 0.0005),
     "name: same family name, other given name": (0.00005, 0.01),
     "name: same given name, other family name": (0.01, 0.01),
     "name: two names in common": (0.03, 0.003),
@@ -116,14 +119,20 @@ def _name() -> ComparisonCreator:
         cll.And(cll.ExactMatchLevel("family_key"), _jw("given_key")),
         cll.And(cll.ExactMatchLevel("given_key"), _jw("family_key")),
     )
+    # Each name close to its counterpart (Jaro-Winkler 0.88), in its field or the other.
     similar = cll.Or(
         cll.And(_jw("given_key"), _jw("family_key")),
         cll.And(
             cll.CustomLevel("jaro_winkler_similarity(given_key_l, family_key_r) >= 0.88"),
             cll.CustomLevel("jaro_winkler_similarity(family_key_l, given_key_r) >= 0.88"),
         ),
-        _jw("name_sorted", 0.92),
-        cll.And(cll.ExactMatchLevel("family_key"), cll.DamerauLevenshteinLevel("given_key", 1)),
+    )
+    # The whole sorted name close, when the fields do not line up (a name in the wrong field,
+    # a father's name read into the Arabic name).
+    similar_whole = _jw("name_sorted", 0.92)
+    # "ahmd" and "mhmd": a typo as often as two brothers; a level of its own, weighed low.
+    short_given = cll.And(
+        cll.ExactMatchLevel("family_key"), cll.DamerauLevenshteinLevel("given_key", 1)
     )
     return cl.CustomComparison(
         output_column_name="name",
@@ -150,6 +159,14 @@ def _name() -> ComparisonCreator:
             _level("name_consonants_l = name_consonants_r", "name: same consonants, other vowels"),
             _labelled(one_same, "name: one name the same, the other close"),
             _labelled(similar, "name: similar spelling"),
+            _labelled(similar_whole, "name: similar whole name"),
+            _labelled(short_given, "name: short given names one letter apart"),
+            # Two typos in a name long enough for two typos not to make another name.
+            _level(
+                "damerau_levenshtein(name_sorted_l, name_sorted_r) <= 2"
+                " AND least(length(name_sorted_l), length(name_sorted_r)) >= 8",
+                "name: two letters apart",
+            ),
             _labelled(_jw("family_key"), "name: same family name, other given name"),
             _labelled(_jw("given_key"), "name: same given name, other family name"),
             _labelled(cll.ArrayIntersectLevel("name_tokens", 2), "name: two names in common"),
