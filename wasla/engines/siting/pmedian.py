@@ -18,6 +18,8 @@ bound), then the master becomes a MIP until its bound meets the best solution.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from scipy import sparse
 
@@ -150,6 +152,25 @@ def _start_heuristic(problem: Problem) -> np.ndarray:
     return np.sort(np.asarray(chosen, dtype=np.int64))
 
 
+def _by_distance(pairs: PairSet) -> PairSet:
+    """The same pairs, each point's in order of distance (ties: site order).
+
+    Pairs are grouped by point already, so a block of points at a time is sorted on one key,
+    the point's place in the block times a span above every distance plus the distance."""
+    if len(pairs) == 0:
+        return pairs
+    span = float(pairs.km.max()) * 2.0 + 1.0
+    order = np.empty(len(pairs), dtype=np.int64)
+    bounds = pairs.indptr[:: max(1, pairs.n_rows * 200_000 // len(pairs))]
+    bounds = np.unique(np.append(bounds, len(pairs)))
+    for start, stop in itertools.pairwise(bounds.tolist()):
+        rows = pairs.rows[start:stop]
+        key = (rows - rows[0]).astype(np.float64) * span + pairs.km[start:stop]
+        order[start:stop] = start + np.argsort(key, kind="stable")
+    pairs.rows, pairs.cols, pairs.km = pairs.rows[order], pairs.cols[order], pairs.km[order]
+    return pairs
+
+
 class _Benders:
     def __init__(
         self, problem: Problem, best: np.ndarray, served: np.ndarray, existing_km: np.ndarray
@@ -223,14 +244,15 @@ class _Benders:
                 limit = int(fitting[-1]) if fitting.size else 1
                 self.limits = np.full(counts.size, limit)
         self.reductions["sites_per_point_limit"] = limit
-        self.pairs = self.metric.within_caps(self.caps, self.limits)
+        self.pairs = _by_distance(self.metric.within_caps(self.caps, self.limits))
 
     def _index_pairs(self) -> None:
         """Each pair's cell in the (group x site) coefficient array, when that array is small."""
         if self.n_groups * self.n_cols <= DENSE_CUT_CELLS:
             self.cell = self.group[self.pairs.rows] * self.n_cols + self.pairs.cols
+            self.pair_w = self.w[self.pairs.rows]
         else:
-            self.cell = None
+            self.cell = self.pair_w = None
 
     def _build_master(self, best: np.ndarray) -> None:
         m, c, g = self.m, self.n_cols, self.n_groups
@@ -260,21 +282,20 @@ class _Benders:
 
     def _cut_levels(self, y: np.ndarray):
         """Per point, the distance D where the open fraction of sites, nearest first, reaches
-        one (or the point's cap if it does not). Only sites with y > 0 move the sum, so only
-        their pairs are sorted."""
+        one (or the point's cap if it does not). Only sites with y > 0 move the sum; the pairs
+        are kept in order of distance within each point, so no sorting is needed here."""
         pr = self.pairs
         positive = np.flatnonzero(y[pr.cols] > 1e-12)
         rows, km = pr.rows[positive], pr.km[positive]
-        order = np.lexsort((km, rows))
-        rows, km = rows[order], km[order]
-        yv = y[pr.cols[positive][order]]
-        cum = np.cumsum(yv)
+        cum = np.cumsum(y[pr.cols[positive]])
         starts = np.searchsorted(rows, rows, side="left")
         before = np.concatenate(([0.0], cum))[starts]
         reached = np.flatnonzero(cum - before >= 1.0 - 1e-9)
         level = self.caps.copy()
         if reached.size:
-            rows_hit, first = np.unique(rows[reached], return_index=True)
+            hit = rows[reached]
+            first = np.flatnonzero(np.concatenate(([True], hit[1:] != hit[:-1])))
+            rows_hit = hit[first]
             level[rows_hit] = np.minimum(level[rows_hit], km[reached[first]])
         return level
 
@@ -282,15 +303,19 @@ class _Benders:
         """Group cuts at y: theta_g + sum_j a_gj y_j >= b_g, and their value at y."""
         pr = self.pairs
         level = self._cut_levels(y)
-        slack = level[pr.rows] - pr.km
-        keep = slack > 0
-        coef = self.w[pr.rows[keep]] * slack[keep]
+        slack = level[pr.rows]
+        slack -= pr.km
         if self.cell is not None:
+            # Pairs beyond the level add zero: cheaper than selecting the others.
+            np.maximum(slack, 0.0, out=slack)
+            slack *= self.pair_w
             dense = np.bincount(
-                self.cell[keep], weights=coef, minlength=self.n_groups * self.n_cols
+                self.cell, weights=slack, minlength=self.n_groups * self.n_cols
             ).reshape(self.n_groups, self.n_cols)
             a = sparse.csr_matrix(dense)
         else:
+            keep = slack > 0
+            coef = self.w[pr.rows[keep]] * slack[keep]
             a = sparse.csr_matrix(
                 (coef, (self.group[pr.rows[keep]], pr.cols[keep])),
                 shape=(self.n_groups, self.n_cols),
@@ -415,7 +440,7 @@ class _Benders:
             return
         limits = None if self.limits is None else self.limits[changed]
         part_caps = caps[changed].copy()
-        part = self.metric.subset_rows(changed).within_caps(part_caps, limits)
+        part = _by_distance(self.metric.subset_rows(changed).within_caps(part_caps, limits))
         pr = self.pairs
         moved = np.zeros(pr.n_rows, dtype=bool)
         moved[changed] = True
