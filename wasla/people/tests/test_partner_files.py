@@ -361,7 +361,10 @@ def test_the_pages_upload_show_the_outcome_and_list_the_file(
     assert page.status_code == 200
     html = page.content.decode()
     assert 'aria-current="page"' in html and "Partner files" in html
-    assert 'name="consent_attested"' in html and "record_id,given_name" in html
+    assert (
+        'name="consent_attested"' in html
+        and "<code>record_id</code>, <code>given_name</code>" in html
+    )
     with django_capture_on_commit_callbacks(execute=False):
         response = _post(client, office, unft, [HEADER, *THREE_ROWS])
     imported = PartnerFile.objects.get()
@@ -514,3 +517,26 @@ def test_while_another_run_works_the_file_waits_for_the_next_run(
     later = LinkageRun.objects.create(threshold=0.9, review_floor=0.5, status="done")
     assert later.created_at >= imported.created_at
     assert partner_file_pair_counts(user=manager, partner_files=[imported]) == {imported.pk: 0}
+
+
+@pytest.mark.parametrize(
+    ("language", "direction", "words"),
+    [("ar", "rtl", None), ("fr", "ltr", None), ("en", "ltr", "Partner files")],
+)
+def test_the_pages_open_in_each_language(client_for, upload, settings, language, direction, words):
+    """Arabic right to left, French, English; the new words read in Arabic and French once the
+    .po files hold their translations."""
+    imported = upload([HEADER, *THREE_ROWS]).partner_file
+    client = client_for("programme_manager")
+    client.cookies.load({settings.LANGUAGE_COOKIE_NAME: language})
+    for url in (
+        reverse("people:partner_files"),
+        reverse("people:partner_file", args=[imported.pk]),
+    ):
+        response = client.get(url)
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert f'lang="{language}"' in html and f'dir="{direction}"' in html
+        assert 'name="viewport"' in html
+        if words:
+            assert words in html
