@@ -191,14 +191,19 @@ def _row_fields(
     if name_ar:
         if LATIN_LETTER.search(name_ar) or not ARABIC_LETTER.search(name_ar):
             error("name_ar", _("Write this name in Arabic letters."))
-        elif "given_name_ar" not in fields:
+        else:
             # "مريم بن صالح": the first word is the given name, the rest the family name.
             given, _space, family = name_ar.partition(" ")
-            fields["given_name_ar"], columns["given_name_ar"] = given, "name_ar"
-            if family and "family_name_ar" not in fields:
+            if "given_name_ar" not in fields:
+                fields["given_name_ar"], columns["given_name_ar"] = given, "name_ar"
+            if fields["given_name_ar"] != given:
+                # Two given names for one person: which one is right is the partner's to say.
+                error(
+                    "name_ar",
+                    _("This name does not begin with the given name written in Arabic letters."),
+                )
+            elif family and "family_name_ar" not in fields:
                 fields["family_name_ar"], columns["family_name_ar"] = family, "name_ar"
-        elif "family_name_ar" not in fields:
-            fields["family_name_ar"], columns["family_name_ar"] = name_ar, "name_ar"
     if not record_id:
         error("record_id", _("Every row needs the partner's own id."))
     elif len(record_id) > RECORD_ID_MAX:

@@ -165,6 +165,7 @@ BAD_ROWS = [
     ("U-9,Salma,,,Salma خليفي,female,1991-05-02,,,,,", "name_ar", "Arabic letters"),
     ("U-9,Salma,خليفي Ben,,,female,1991-05-02,,,,,", "family_name", "Latin letters"),
     ("U-9,Salma,,,,female,1991-05-02,,,,Atlantis,", "governorate", "Unknown governorate"),
+    ("U-9,ريم,,,سلمى الهمامي,female,1991-05-02,,,,,", "name_ar", "does not begin with"),
     ("U-9,Salma,,,,female,1991-05-02,,,,,nomad", "population_group", "Choose one"),
     ("U-1,Salma,,,,female,1991-05-02,,,,,", "record_id", "already on line 2"),
     ("U-9,Rim,,,,female,1991-05-02,,,07 123 456,,", "national_id", "already on line 2"),
@@ -540,3 +541,18 @@ def test_the_pages_open_in_each_language(client_for, upload, settings, language,
         assert 'name="viewport"' in html
         if words:
             assert words in html
+
+
+def test_names_in_arabic_letters_go_to_the_arabic_fields_whatever_the_column(upload):
+    imported = upload(
+        [
+            HEADER,
+            "A-1,نجاة,,,نجاة الورغي,female,,1987,,,,",
+            "A-2,Rim,,الهادي,ريم الهمامي,female,,1990,,,,",
+        ]
+    ).partner_file
+    people = {row.record_id: row.person for row in imported.rows.select_related("person")}
+    assert (people["A-1"].given_name_ar, people["A-1"].family_name_ar) == ("نجاة", "الورغي")
+    assert people["A-1"].given_name_latin == ""
+    assert (people["A-2"].given_name_latin, people["A-2"].given_name_ar) == ("Rim", "ريم")
+    assert (people["A-2"].family_name_ar, people["A-2"].father_name_ar) == ("الهمامي", "الهادي")
