@@ -188,7 +188,7 @@ def _cards_conflict(first: set[str], second: set[str]) -> bool:
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class _Known:
     """What the records of a cluster say about the person: sexes, card numbers, birth years."""
 
@@ -211,7 +211,7 @@ class _Known:
 
 
 def _clusters(
-    ids: list[str], pairs: pd.DataFrame, threshold: float, known: dict[str, _Known]
+    ids: list[str], pairs: pd.DataFrame, threshold: float, fields: pd.DataFrame
 ) -> dict[str, str]:
     """Record id → cluster id (the smallest record id of the cluster).
 
@@ -221,8 +221,30 @@ def _clusters(
     sex, two card numbers more than a digit apart, birth years three or more apart (a brother,
     through his sister's shared phone and a record missing the fields that tell them apart).
     Here the pair that would close such a cluster is left out: the evidence against is
-    stronger than any one pair's. Both records keep their pairs for review."""
-    parent = {record_id: record_id for record_id in ids}
+    stronger than any one pair's. Both records keep their pairs for review.
+
+    `fields`: unique_id, sex, national_id and birth_year of every record."""
+    joining = pairs[pairs["match_probability"] >= threshold].sort_values(
+        ["match_probability", "unique_id_l", "unique_id_r"], ascending=[False, True, True]
+    )
+    lefts, rights = joining["unique_id_l"].tolist(), joining["unique_id_r"].tolist()
+    # Only the records of some pair can join; the others are clusters of their own.
+    involved = fields[fields["unique_id"].isin(set(lefts) | set(rights))]
+    known = {
+        record_id: _Known(
+            sexes=set() if pd.isna(sex) else {sex},
+            cards=set() if pd.isna(card) else {card},
+            years=set() if pd.isna(year) else {int(year)},
+        )
+        for record_id, sex, card, year in zip(
+            involved["unique_id"].tolist(),
+            involved["sex"].tolist(),
+            involved["national_id"].tolist(),
+            involved["birth_year"].tolist(),
+            strict=True,
+        )
+    }
+    parent = {record_id: record_id for record_id in known}
 
     def find(record_id: str) -> str:
         root = record_id
@@ -232,39 +254,13 @@ def _clusters(
             parent[record_id], record_id = root, parent[record_id]
         return root
 
-    joining = pairs[pairs["match_probability"] >= threshold].sort_values(
-        ["match_probability", "unique_id_l", "unique_id_r"], ascending=[False, True, True]
-    )
-    for left, right in zip(
-        joining["unique_id_l"].tolist(), joining["unique_id_r"].tolist(), strict=True
-    ):
+    for left, right in zip(lefts, rights, strict=True):
         a, b = sorted((find(left), find(right)))
         if a == b or known[a].conflicts(known[b]):
             continue
-        parent[b] = a  # the smaller id stays the root
+        parent[b] = a  # the smaller id is the root: it names the cluster
         known[a].merge(known.pop(b))
-    roots = {record_id: find(record_id) for record_id in ids}
-    smallest: dict[str, str] = {}
-    for record_id, root in roots.items():
-        if root not in smallest or record_id < smallest[root]:
-            smallest[root] = record_id
-    return {record_id: smallest[root] for record_id, root in roots.items()}
-
-
-def _known_of(prepared: pd.DataFrame) -> dict[str, _Known]:
-    def values(column: str) -> list[set]:
-        return [set() if pd.isna(value) else {value} for value in prepared[column].tolist()]
-
-    return {
-        record_id: _Known(sexes=sex, cards=card, years=year)
-        for record_id, sex, card, year in zip(
-            prepared["unique_id"].tolist(),
-            values("sex"),
-            values("national_id"),
-            [set() if pd.isna(y) else {int(y)} for y in prepared["birth_year"].tolist()],
-            strict=True,
-        )
-    }
+    return {record_id: find(record_id) if record_id in parent else record_id for record_id in ids}
 
 
 def _scored_pairs(frame: pd.DataFrame, reasons) -> list[ScoredPair]:
@@ -405,7 +401,7 @@ def link(
     prepared = prepare(frame)
     # What no chain of pairs may put together (see _clusters): kept apart from the frame,
     # which Splink takes over.
-    known = _known_of(prepared)
+    fields = prepared[["unique_id", "sex", "national_id", "birth_year"]].copy()
     prepared = _for_backend(prepared, backend)
 
     from splink import Linker
@@ -435,7 +431,7 @@ def link(
             connection.close()
 
     _report(progress, 0.8, "clustering")
-    clusters = _clusters(ids, pairs_frame, threshold, known)
+    clusters = _clusters(ids, pairs_frame, threshold, fields)
     _report(progress, 0.9, "explaining pairs")
     pairs = _scored_pairs(pairs_frame, reasons)
     _report(progress, 1.0, "done")

@@ -272,7 +272,7 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
         for g, f, a in zip(given, family, arabic, strict=True)
     ]
     # The sorted name of a record with a Latin-script name is that name's tokens alone: an
-    # Arabic spelling beside it adds keys of its own ("فاطمة" → ftmh beside "Fatma" → ftma)
+    # Arabic spelling beside it adds keys of its own ("سارة" → sra beside "Sarah" → srh)
     # which the same person's Latin-only record lacks. Arabic-only records use their tokens.
     sorted_names = [
         tuple(sorted(set(g) | set(f))) if (g or f) else tuple(sorted(set(a)))

@@ -225,3 +225,53 @@ def test_read_records_csv_refuses_a_missing_file(tmp_path):
         read_records_csv(tmp_path / "absent.csv")
     with pytest.raises(LinkageInputError, match="directory"):
         read_records_csv(tmp_path)
+
+
+# --- Clusters: a chain of likely pairs never joins records that cannot be one person --------
+
+
+def _fields(*rows):
+    return pd.DataFrame(rows, columns=["unique_id", "sex", "national_id", "birth_year"])
+
+
+def _pairs(*rows):
+    return pd.DataFrame(rows, columns=["unique_id_l", "unique_id_r", "match_probability"])
+
+
+@pytest.mark.parametrize(
+    ("conflicting", "joined"),
+    [
+        # a1 and a3 are a brother and his sister; a2 lacks what tells them apart.
+        ({"sex": "F"}, False),
+        ({"national_id": "98765432"}, False),
+        ({"birth_year": 1994}, False),
+        # A card one digit off is one card mistyped; a year slipped each way is two apart.
+        ({"national_id": "01234568"}, True),
+        ({"birth_year": 1992}, True),
+        ({}, True),
+    ],
+)
+def test_clusters_do_not_chain_records_that_cannot_be_one_person(conflicting, joined):
+    from wasla.engines.linkage.engine import _clusters
+
+    third = {"unique_id": "a3", "sex": "M", "national_id": "01234567", "birth_year": 1990}
+    third |= conflicting
+    fields = _fields(
+        ("a1", "M", "01234567", 1990),
+        ("a2", None, None, None),
+        tuple(third.values()),
+        ("z9", "F", None, 1970),
+    )
+    pairs = _pairs(("a1", "a2", 0.99), ("a2", "a3", 0.95), ("a1", "z9", 0.6))
+    clusters = _clusters(["a1", "a2", "a3", "z9"], pairs, 0.9, fields)
+    assert clusters["a1"] == clusters["a2"] == "a1"  # the more probable pair joins first
+    assert (clusters["a3"] == "a1") is joined
+    assert clusters["z9"] == "z9"  # below the threshold
+
+
+def test_clusters_are_named_by_their_smallest_id_whatever_the_order_of_pairs():
+    from wasla.engines.linkage.engine import _clusters
+
+    fields = _fields(("b", "F", None, None), ("a", None, None, None), ("c", "F", None, None))
+    pairs = _pairs(("b", "c", 0.97), ("a", "c", 0.97))
+    assert _clusters(["c", "b", "a"], pairs, 0.9, fields) == {"a": "a", "b": "a", "c": "a"}
