@@ -179,35 +179,13 @@ def _pairs_frame(connection, predictions, weight_columns: list[str]) -> pd.DataF
     return predictions.as_spark_dataframe().select(*columns).toPandas()
 
 
-def _cards_conflict(first: set[str], second: set[str]) -> bool:
+def _cards_conflict(first: tuple[str, ...], second: tuple[str, ...]) -> bool:
     # Two card numbers one digit apart may be one card mistyped; further apart, two cards.
     return any(
         sum(a != b for a, b in zip(one, other, strict=True)) > 1
         for one in first
         for other in second
     )
-
-
-@dataclass(slots=True)
-class _Known:
-    """What the records of a cluster say about the person: sexes, card numbers, birth years."""
-
-    sexes: set
-    cards: set
-    years: set
-
-    def conflicts(self, other: "_Known") -> bool:
-        years = self.years | other.years
-        return (
-            len(self.sexes | other.sexes) > 1
-            or (max(years) - min(years) > 2 if years else False)
-            or bool(self.cards and other.cards and _cards_conflict(self.cards, other.cards))
-        )
-
-    def merge(self, other: "_Known") -> None:
-        self.sexes |= other.sexes
-        self.cards |= other.cards
-        self.years |= other.years
 
 
 def _clusters(
@@ -227,40 +205,49 @@ def _clusters(
     joining = pairs[pairs["match_probability"] >= threshold].sort_values(
         ["match_probability", "unique_id_l", "unique_id_r"], ascending=[False, True, True]
     )
-    lefts, rights = joining["unique_id_l"].tolist(), joining["unique_id_r"].tolist()
-    # Only the records of some pair can join; the others are clusters of their own.
-    involved = fields[fields["unique_id"].isin(set(lefts) | set(rights))]
-    known = {
-        record_id: _Known(
-            sexes=set() if pd.isna(sex) else {sex},
-            cards=set() if pd.isna(card) else {card},
-            years=set() if pd.isna(year) else {int(year)},
-        )
-        for record_id, sex, card, year in zip(
-            involved["unique_id"].tolist(),
-            involved["sex"].tolist(),
-            involved["national_id"].tolist(),
-            involved["birth_year"].tolist(),
-            strict=True,
-        )
-    }
-    parent = {record_id: record_id for record_id in known}
+    # Records as numbers in id order: the smallest number of a cluster is its smallest id.
+    names = pd.Index(sorted(ids))
+    lefts = names.get_indexer(joining["unique_id_l"]).tolist()
+    rights = names.get_indexer(joining["unique_id_r"]).tolist()
+    known = fields.set_index("unique_id").reindex(names)
+    # Per cluster root, what its records say: one sex, the lowest and highest birth year,
+    # the card numbers.
+    sex = [None if pd.isna(value) else value for value in known["sex"].tolist()]
+    years = [None if pd.isna(value) else int(value) for value in known["birth_year"].tolist()]
+    low, high = years, list(years)
+    cards = [None if pd.isna(value) else (value,) for value in known["national_id"].tolist()]
+    parent = list(range(len(names)))
 
-    def find(record_id: str) -> str:
-        root = record_id
+    def find(record: int) -> int:
+        root = record
         while parent[root] != root:
             root = parent[root]
-        while parent[record_id] != root:
-            parent[record_id], record_id = root, parent[record_id]
+        while parent[record] != root:
+            parent[record], record = root, parent[record]
         return root
 
     for left, right in zip(lefts, rights, strict=True):
-        a, b = sorted((find(left), find(right)))
-        if a == b or known[a].conflicts(known[b]):
+        a, b = find(left), find(right)
+        if a == b:
             continue
-        parent[b] = a  # the smaller id is the root: it names the cluster
-        known[a].merge(known.pop(b))
-    return {record_id: find(record_id) if record_id in parent else record_id for record_id in ids}
+        if a > b:
+            a, b = b, a
+        if sex[a] and sex[b] and sex[a] != sex[b]:
+            continue
+        years_known = low[a] is not None and low[b] is not None
+        if years_known and max(high[a], high[b]) - min(low[a], low[b]) > 2:
+            continue
+        if cards[a] and cards[b] and _cards_conflict(cards[a], cards[b]):
+            continue
+        parent[b] = a
+        sex[a] = sex[a] or sex[b]
+        if low[a] is None:
+            low[a], high[a] = low[b], high[b]
+        elif low[b] is not None:
+            low[a], high[a] = min(low[a], low[b]), max(high[a], high[b])
+        cards[a] = (cards[a] or ()) + (cards[b] or ()) or None
+    roots = names.to_numpy()[[find(record) for record in range(len(names))]]
+    return dict(zip(names.tolist(), roots.tolist(), strict=True))
 
 
 def _scored_pairs(frame: pd.DataFrame, reasons) -> list[ScoredPair]:
