@@ -90,6 +90,12 @@ def _bundled_cities() -> tuple[dict, ...]:
 def governorate_records() -> list[GovernorateRecord]:
     """The 24 governorates. Each is matched to GeoNames through its seat city, whose
     admin1 code then places every locality in its governorate."""
+    return list(_governorate_records())
+
+
+@functools.cache
+def _governorate_records() -> tuple[GovernorateRecord, ...]:
+    # Matching seats folds every city name: once per process (each test loads the territories).
     english = gettext.translation(
         "iso3166-2", pycountry.LOCALES_DIR, languages=["en"], fallback=True
     )
@@ -116,7 +122,7 @@ def governorate_records() -> list[GovernorateRecord]:
                 name_en=english.gettext(subdivision.name),
             )
         )
-    return records
+    return tuple(records)
 
 
 def _locality(source: str, line: int, raw: dict) -> LocalityRecord:
