@@ -223,3 +223,23 @@ def test_pmedian_widening_lists_the_same_pairs_as_a_full_listing(seed):
     assert np.array_equal(benders.pairs.cols, full.cols)
     assert np.array_equal(benders.pairs.km, full.km)
     assert np.array_equal(benders.pairs.indptr, full.indptr)
+
+
+@pytest.mark.parametrize("budget", [80, 200, 400])
+@pytest.mark.parametrize("seed", range(3))
+def test_pmedian_pair_budget_keeps_the_bound_valid(monkeypatch, seed, budget):
+    """With too few pairs allowed, each point keeps its nearest sites: the bound stays a valid
+    lower bound and the answer a real solution, proven optimal only when it is."""
+    from wasla.engines.siting import pmedian
+
+    monkeypatch.setattr(pmedian, "PAIR_BUDGET", budget)
+    demand, cands, existing, w = instance(seed, n=60, m=12, e=0)
+    result = solve(model="pmedian", demand=demand, weights=w, candidates=cands, p=2)
+    best = reference("pmedian", demand, cands, existing, w, p=2)
+    assert result.reductions["sites_per_point_limit"] > 0
+    assert result.bound <= best * (1 + 1e-9)
+    assert result.objective >= best * (1 - 1e-9)
+    if result.optimal:
+        assert result.objective == pytest.approx(best)
+    else:
+        assert result.gap > 0
