@@ -6,6 +6,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wasla.core.models import TimeStampedModel, VersionedModel
@@ -277,6 +278,7 @@ class Consent(TimeStampedModel):
         WRITTEN = "written", _("Signed form")
         ORAL = "oral", _("Oral, before a witness")
         DIGITAL = "digital", _("Online or by SMS code")
+        PARTNER = "partner", _("Attested by a partner")
 
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="consents"
@@ -533,6 +535,10 @@ class PartnerFile(TimeStampedModel):
     linked against it (docs/duplicates.md, "Files from partners")."""
 
     class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Being checked and imported")
+        REFUSED = "refused", _("Refused: nothing was imported")
+        FAILED = "failed", _("Failed")
         IMPORTED = "imported", _("Imported")
         NOTHING_NEW = "nothing_new", _("Nothing new: every row was already imported")
 
@@ -561,16 +567,30 @@ class PartnerFile(TimeStampedModel):
         max_length=30,
         choices=Person.PopulationGroup.choices,
     )
-    row_count = models.PositiveIntegerField(_("rows"))
-    imported_count = models.PositiveIntegerField(_("people imported"))
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    imported_count = models.PositiveIntegerField(_("people imported"), default=0)
     already_imported_count = models.PositiveIntegerField(_("rows already imported"), default=0)
     # Rows whose identity card number the registry already holds: that person is registered.
     known_card_count = models.PositiveIntegerField(
         _("rows whose identity card is already registered"), default=0
     )
     status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.IMPORTED
+        _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
     )
+    # The file's text from the upload until the task has finished with it, then emptied: the
+    # people it held are in the registry, or the file was refused (docs/duplicates.md).
+    content = models.TextField(_("content of the file"), blank=True)
+    # The uploader's language: the task writes the row errors and the consents' notes in it.
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    stage = models.CharField(_("stage"), max_length=200, blank=True)
+    # The first errors of a refused file (as the page shows them), and how many there were.
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("number of errors"), default=0)
+    # Why the task failed (not a fault of the file).
+    failure = models.TextField(_("failure"), blank=True)
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    seconds = models.FloatField(_("duration (seconds)"), null=True, blank=True)
     # The linkage run started for the file; none when another run was already under way.
     run = models.ForeignKey(
         LinkageRun,
@@ -588,6 +608,27 @@ class PartnerFile(TimeStampedModel):
 
     def __str__(self):
         return self.file_name
+
+    @property
+    def is_stale(self) -> bool:
+        """Queued or running for hours: its worker died; the file is shown as failed."""
+        from wasla.people.linkage_runs import STALE_RUN_SECONDS
+
+        if self.status not in (self.Status.QUEUED, self.Status.RUNNING):
+            return False
+        return (timezone.now() - self.created_at).total_seconds() > STALE_RUN_SECONDS
+
+    @property
+    def is_active(self) -> bool:
+        """Waiting for its task or in it: the page follows its progress."""
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING) and not self.is_stale
+
+    @property
+    def shown_status(self) -> str:
+        return self.Status.FAILED if self.is_stale else self.status
+
+    def get_shown_status_display(self) -> str:
+        return self.Status(self.shown_status).label
 
 
 class PartnerFileRow(models.Model):

@@ -2,6 +2,11 @@
 row, imported into the registry in one transaction and linked against it (docs/duplicates.md,
 "Files from partners").
 
+The upload (`partner_file_upload`, in the web request) only does the cheap checks (type, size,
+encoding, header, number of rows) and queues the file; the task `import_partner_file` runs
+`partner_file_execute`, which checks every row, imports and starts a linkage run: a file of
+20,000 rows takes longer than a web request may.
+
 The rows go through the registry's own checks (`clean_person_fields`: names in their script,
 sex, a date or a year, phone and identity card formats) and are written as `person_register`
 writes a person: the same name tokens, the registering office's link, an audit entry each. The
@@ -13,13 +18,16 @@ front-line permission), so the import writes the rows itself, in bulk, under the
 import csv
 import io
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from wasla.core.audit import audit_create, snapshot
+from wasla.core.audit import audit_record, snapshot
 from wasla.core.exceptions import ApplicationError
 from wasla.core.models import AuditEntry
 from wasla.engines.linkage import COLUMNS, standardise
@@ -40,6 +48,10 @@ from wasla.territories.models import Governorate
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 ERRORS_SHOWN = 50
+# The check of the rows is most of the task's time; the import and the run's start the rest.
+CHECK_SHARE = (1, 60)
+PROGRESS_WRITE_SECONDS = 1.0
+PROGRESS_EVERY_ROWS = 250
 FILE_COLUMNS = (*COLUMNS, "population_group")
 RECORD_ID_MAX = 100
 SEX_WORDS = {
@@ -247,15 +259,14 @@ def _check_with_registry_rules(row: _Row) -> list[RowError]:
     return []
 
 
-def partner_file_check(uploaded_file, *, default_population_group: str) -> list[_Row]:
-    """The rows of the file, cleaned as the registry keeps them; PartnerFileInvalid listing
-    every fault (file order) otherwise. Reads nothing but the file and the governorates."""
-    text = _read_text(uploaded_file)
+def _header(text: str) -> tuple[list[str], str]:
+    """The file's column names and its delimiter; PartnerFileInvalid for an unusable header."""
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise _file_error(_("The file is empty."))
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(lines[0]))
-    header = [" ".join(name.strip().casefold().split()) for name in next(reader)]
+    delimiter = _delimiter(lines[0])
+    header_cells = next(csv.reader(io.StringIO(lines[0]), delimiter=delimiter), [])
+    header = [" ".join(name.strip().casefold().split()) for name in header_cells]
     unknown = [name for name in header if name and name not in FILE_COLUMNS]
     if "record_id" not in header or unknown:
         message = _("The first line must name the columns: %(columns)s.") % {
@@ -269,21 +280,63 @@ def partner_file_check(uploaded_file, *, default_population_group: str) -> list[
         raise _file_error(
             _("These columns appear twice: %(columns)s.") % {"columns": ", ".join(doubled)}
         )
+    return header, delimiter
+
+
+def _too_many_rows() -> PartnerFileInvalid:
+    return _file_error(
+        _("The file has more than %(count)s rows. Split it and upload the parts.")
+        % {"count": f"{MAX_ROWS:,}".replace(",", "\u202f")}
+    )
+
+
+def _data_rows(text: str, delimiter: str) -> csv.reader:
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    next(reader, None)  # the header
+    return reader
+
+
+def _count_rows(text: str, delimiter: str) -> int:
+    """The rows under the header (blank lines skipped), read as CSV without checking a cell:
+    cheap enough for the web request. A line that is not CSV stops the count; the task's check
+    names it."""
+    count = 0
+    try:
+        for cells in _data_rows(text, delimiter):
+            if any(cell.strip() for cell in cells):
+                count += 1
+                if count > MAX_ROWS:
+                    raise _too_many_rows()
+    except csv.Error:
+        pass
+    return count
+
+
+def partner_file_check(
+    text: str,
+    *,
+    default_population_group: str,
+    progress: Callable[[int], None] | None = None,
+) -> list[_Row]:
+    """The rows of the file's text, cleaned as the registry keeps them; PartnerFileInvalid
+    listing every fault (file order) otherwise. Reads nothing but the text and the
+    governorates; `progress` hears the number of rows checked every few hundred rows."""
+    header, delimiter = _header(text)
     governorates = _governorate_codes()
     rows: list[_Row] = []
     errors: list[RowError] = []
     seen_ids: dict[str, int] = {}
     seen_cards: dict[str, int] = {}
+    reader = _data_rows(text, delimiter)
     try:
         for cells in reader:
             if not any(cell.strip() for cell in cells):
                 continue
             line = reader.line_num
             if len(rows) >= MAX_ROWS:
-                raise _file_error(
-                    _("The file has more than %(count)s rows. Split it and upload the parts.")
-                    % {"count": f"{MAX_ROWS:,}".replace(",", "\u202f")}
-                )
+                raise _too_many_rows()
+            if progress is not None and len(rows) % PROGRESS_EVERY_ROWS == 0:
+                progress(len(rows))
             if len(cells) > len(header):
                 errors.append(
                     RowError(
@@ -342,12 +395,6 @@ def partner_file_check(uploaded_file, *, default_population_group: str) -> list[
     return rows
 
 
-@dataclass(frozen=True)
-class ImportOutcome:
-    partner_file: PartnerFile
-    run_started: bool
-
-
 def _check_actor(actor, organisation: Organisation, office: Office) -> None:
     scope = require(actor, "people.duplicates.review")
     # People are registered at an office of the manager's: the office's staff serve them, and
@@ -379,7 +426,7 @@ def _audit_entries(actor, instances, *, label: str | None = None) -> list[AuditE
 
 
 @transaction.atomic
-def partner_file_import(
+def partner_file_upload(
     *,
     actor,
     uploaded_file,
@@ -387,11 +434,11 @@ def partner_file_import(
     office: Office,
     default_population_group: str,
     consent_attested: bool,
-) -> ImportOutcome:
-    """Check the whole file, then register one person per new row, each with a consent for
-    service delivery attested by the partner, all in one transaction; then start a linkage
-    run. Rows whose partner id was imported before, or whose identity card number the registry
-    holds, are counted and left out. Any fault: PartnerFileInvalid, and nothing changes."""
+) -> PartnerFile:
+    """The web request's part: the checks that take no time (who, where, the attestation, the
+    file's type, size, encoding, header and number of rows), then the file is kept, "queued",
+    and `import_partner_file` is enqueued once the transaction commits. PartnerFileInvalid for
+    a fault, and nothing is kept."""
     _check_actor(actor, organisation, office)
     problems = []
     if not consent_attested:
@@ -404,13 +451,162 @@ def partner_file_import(
         )
     if problems:
         raise PartnerFileInvalid(problems)
-    rows = partner_file_check(uploaded_file, default_population_group=default_population_group)
-
-    known_ids = set(
-        PartnerFileRow.objects.filter(
-            organisation=organisation, record_id__in=[row.record_id for row in rows]
-        ).values_list("record_id", flat=True)
+    text = _read_text(uploaded_file)
+    _header_cells, delimiter = _header(text)
+    row_count = _count_rows(text, delimiter)
+    if not row_count:
+        raise _file_error(_("The file has no rows under its header."))
+    file_name = re.sub(r"[\x00-\x1f]", "", uploaded_file.name.rsplit("/", 1)[-1])[:255]
+    partner_file = PartnerFile.objects.create(
+        file_name=file_name,
+        organisation=organisation,
+        office=office,
+        uploaded_by=actor,
+        default_population_group=default_population_group,
+        row_count=row_count,
+        content=text,
+        language=translation.get_language() or "",
+        stage=_("Waiting for a worker"),
     )
+    # The audit entry says what was uploaded, not the people in it.
+    after = {name: value for name, value in snapshot(partner_file).items() if name != "content"}
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, instance=partner_file, after=after)
+    from wasla.people.tasks import import_partner_file
+
+    transaction.on_commit(lambda: import_partner_file.enqueue(partner_file_id=partner_file.pk))
+    return partner_file
+
+
+class _Progress:
+    """The check calls back every few hundred rows; the database hears of it about once a
+    second, as a percentage within `share`."""
+
+    def __init__(self, partner_file_id: int, total: int, share: tuple[int, int] = CHECK_SHARE):
+        self.partner_file_id, self.total, (self.low, self.high) = partner_file_id, total, share
+        self.last_write = 0.0
+        self.last_percent = -1
+
+    def __call__(self, done: int) -> None:
+        fraction = min(1.0, done / self.total) if self.total else 1.0
+        percent = self.low + int(fraction * (self.high - self.low))
+        now = time.monotonic()
+        if percent == self.last_percent or now - self.last_write < PROGRESS_WRITE_SECONDS:
+            return
+        self.last_write, self.last_percent = now, percent
+        PartnerFile.objects.filter(pk=self.partner_file_id).update(progress=percent)
+
+
+FINISHED = (
+    PartnerFile.Status.IMPORTED,
+    PartnerFile.Status.NOTHING_NEW,
+    PartnerFile.Status.REFUSED,
+)
+
+
+def partner_file_execute(*, partner_file_id: int) -> PartnerFile:
+    """The task's body: check every row, import the new ones in one transaction, start a
+    linkage run. Safe to retry: a finished file is left as it is, a file whose import
+    committed only gets its linkage run, and the (partner, record id) constraint stops a row
+    from being imported twice whatever happens."""
+    partner_file = PartnerFile.objects.select_related(
+        "organisation", "office", "uploaded_by", "run"
+    ).get(pk=partner_file_id)
+    if partner_file.status in FINISHED:
+        return partner_file
+    with translation.override(partner_file.language or settings.LANGUAGE_CODE):
+        started = time.monotonic()
+        files = PartnerFile.objects.filter(pk=partner_file.pk)
+        files.update(status=PartnerFile.Status.RUNNING, failure="")
+        try:
+            actor = partner_file.uploaded_by
+            if actor is None:
+                raise ApplicationError(
+                    _("The account that uploaded the file no longer exists."), code="forbidden"
+                )
+            _check_actor(actor, partner_file.organisation, partner_file.office)
+            if partner_file.imported_at is None:
+                files.update(progress=CHECK_SHARE[0], stage=_("Checking the rows"))
+                try:
+                    rows = partner_file_check(
+                        partner_file.content,
+                        default_population_group=partner_file.default_population_group,
+                        progress=_Progress(partner_file.pk, partner_file.row_count),
+                    )
+                except PartnerFileInvalid as invalid:
+                    files.update(
+                        status=PartnerFile.Status.REFUSED,
+                        errors=[str(error) for error in invalid.errors[:ERRORS_SHOWN]],
+                        error_count=len(invalid.errors),
+                        content="",
+                        progress=100,
+                        stage="",
+                        seconds=time.monotonic() - started,
+                    )
+                    partner_file.refresh_from_db()
+                    return partner_file
+                files.update(
+                    progress=CHECK_SHARE[1],
+                    stage=_("Importing %(count)s rows") % {"count": len(rows)},
+                )
+                _import(actor, partner_file.pk, rows)
+                partner_file.refresh_from_db()
+            if partner_file.imported_count and partner_file.run_id is None:
+                try:
+                    partner_file.run = linkage_run_start(actor=actor)
+                except ApplicationError as busy:
+                    if busy.code != "busy":
+                        raise
+            files.update(
+                status=PartnerFile.Status.IMPORTED
+                if partner_file.imported_count
+                else PartnerFile.Status.NOTHING_NEW,
+                run=partner_file.run,
+                progress=100,
+                stage="",
+                seconds=time.monotonic() - started,
+            )
+        except Exception as error:  # The file's page must say why, whatever it was.
+            files.update(
+                status=PartnerFile.Status.FAILED,
+                failure=f"{type(error).__name__}: {error}"[:2000],
+                seconds=time.monotonic() - started,
+            )
+            raise
+    partner_file.refresh_from_db()
+    return partner_file
+
+
+def _import(actor, partner_file_id: int, rows: list[_Row]) -> None:
+    """Register the new rows in one transaction; the file's counts, `imported_at` and its
+    emptied text commit with them. Rows another file of the partner brought in meanwhile are
+    counted as already imported (one more attempt after a clash on the constraint)."""
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                _import_once(actor, partner_file_id, rows)
+            return
+        except IntegrityError:
+            if attempt:
+                raise
+
+
+def _import_once(actor, partner_file_id: int, rows: list[_Row]) -> None:
+    partner_file = (
+        PartnerFile.objects.select_for_update()
+        .select_related("organisation", "office")
+        .get(pk=partner_file_id)
+    )
+    if partner_file.imported_at is not None:
+        return  # Another execution of the task imported it meanwhile.
+    known_ids = set()
+    record_ids = [row.record_id for row in rows]
+    for start in range(0, len(record_ids), 500):
+        known_ids |= set(
+            PartnerFileRow.objects.filter(
+                organisation=partner_file.organisation,
+                record_id__in=record_ids[start : start + 500],
+            ).values_list("record_id", flat=True)
+        )
     cards = [row.fields["national_id"] for row in rows if row.fields.get("national_id")]
     known_cards = set()
     for start in range(0, len(cards), 500):
@@ -424,13 +620,9 @@ def partner_file_import(
         for row in rows
         if row.record_id not in known_ids and row.fields.get("national_id") not in known_cards
     ]
-    file_name = re.sub(r"[\x00-\x1f]", "", uploaded_file.name.rsplit("/", 1)[-1])[:255]
-    partner_file = PartnerFile.objects.create(
-        file_name=file_name,
-        organisation=organisation,
-        office=office,
-        uploaded_by=actor,
-        default_population_group=default_population_group,
+    if new_rows:
+        _register_rows(actor, partner_file, new_rows)
+    PartnerFile.objects.filter(pk=partner_file.pk).update(
         row_count=len(rows),
         imported_count=len(new_rows),
         already_imported_count=sum(1 for row in rows if row.record_id in known_ids),
@@ -439,28 +631,11 @@ def partner_file_import(
             for row in rows
             if row.record_id not in known_ids and row.fields.get("national_id") in known_cards
         ),
-        status=PartnerFile.Status.IMPORTED if new_rows else PartnerFile.Status.NOTHING_NEW,
+        content="",
+        imported_at=timezone.now(),
+        progress=95,
+        stage=_("Starting the linkage run") if new_rows else "",
     )
-    audit_create(actor=actor, instance=partner_file)
-    if new_rows:
-        try:
-            with transaction.atomic():
-                _register_rows(actor, partner_file, new_rows)
-        except IntegrityError:
-            # Another upload of the same partner ids or card numbers committed meanwhile.
-            raise ApplicationError(
-                _("Another upload imported some of these rows meanwhile. Upload the file again."),
-                code="conflict",
-            ) from None
-        try:
-            with transaction.atomic():
-                partner_file.run = linkage_run_start(actor=actor)
-        except ApplicationError as busy:
-            if busy.code != "busy":
-                raise
-        else:
-            partner_file.save(update_fields=["run", "updated_at"])
-    return ImportOutcome(partner_file=partner_file, run_started=partner_file.run_id is not None)
 
 
 def _register_rows(actor, partner_file: PartnerFile, rows: list[_Row]) -> None:
@@ -492,9 +667,8 @@ def _register_rows(actor, partner_file: PartnerFile, rows: list[_Row]) -> None:
                 person=person,
                 purpose=Consent.Purpose.SERVICE_DELIVERY,
                 given_on=today,
-                # The model has no "through a partner" method: the partner's attestation
-                # stands for the form it holds, and the note says so.
-                method=Consent.Method.WRITTEN,
+                # The partner attested the consent; the note names the partner, file and row.
+                method=Consent.Method.PARTNER,
                 recorded_by=actor,
                 notes=(
                     _("Attested by %(partner)s in its file %(file)s, row %(record_id)s.")

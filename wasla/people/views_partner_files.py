@@ -1,12 +1,13 @@
-"""Pages for files from partners: the list with the upload form, and a file's outcome with the
-linkage run's progress and the pairs its records take part in (docs/duplicates.md)."""
+"""Pages for files from partners: the list with the upload form, and a file's page: the
+task's progress while the file is checked and imported (htmx polls it), the errors of a refused
+file, or the outcome with the linkage run's progress and the pairs its records take part in
+(docs/duplicates.md)."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views import View
 
 from wasla.core.exceptions import ApplicationError
@@ -34,9 +35,11 @@ class PartnerFileListView(PermissionRequiredMixin, View):
         return self.scope.filter_by_office(offices, "pk")
 
     def get(self, request, form=None, errors=(), error_count=0, status=200):
-        files = selectors.partner_file_list(user=request.user)
+        # A queued file holds its text until the task is done with it: the list never reads it.
+        files = selectors.partner_file_list(user=request.user).defer("content")
         page = Paginator(files, FILES_PER_PAGE).get_page(request.GET.get("page"))
-        counts = selectors.partner_file_pair_counts(user=request.user, partner_files=page)
+        imported = [item for item in page if item.imported_at is not None]
+        counts = selectors.partner_file_pair_counts(user=request.user, partner_files=imported)
         if form is None:
             form = PartnerFileForm(offices=self._offices())
             offices = form.fields["office"].queryset
@@ -73,7 +76,7 @@ class PartnerFileListView(PermissionRequiredMixin, View):
             return self.get(request, form=form, status=400)
         data = form.cleaned_data
         try:
-            outcome = partner_files.partner_file_import(
+            queued = partner_files.partner_file_upload(
                 actor=request.user,
                 uploaded_file=data["file"],
                 organisation=data["organisation"],
@@ -91,17 +94,12 @@ class PartnerFileListView(PermissionRequiredMixin, View):
             )
         except ApplicationError as error:
             return self.get(request, form=form, errors=[error.message], error_count=1, status=400)
-        imported = outcome.partner_file
         messages.success(
             request,
-            ngettext(
-                "%(file)s: %(count)s person imported.",
-                "%(file)s: %(count)s people imported.",
-                imported.imported_count,
-            )
-            % {"file": imported.file_name, "count": imported.imported_count},
+            _("%(file)s is being checked: this page follows the import.")
+            % {"file": queued.file_name},
         )
-        return redirect("people:partner_file", pk=imported.pk)
+        return redirect("people:partner_file", pk=queued.pk)
 
 
 class PartnerFileDetailView(PermissionRequiredMixin, View):
@@ -109,12 +107,25 @@ class PartnerFileDetailView(PermissionRequiredMixin, View):
 
     permission = "people.duplicates.review"
     template_name = "people/duplicates/partner_file.html"
+    status_template = "people/duplicates/partner_file_status.html"
 
     def get(self, request, pk):
         try:
-            partner_file = selectors.partner_file_get(user=request.user, pk=pk)
+            # As `partner_file_get`, without the text a queued file holds: htmx asks every 2 s.
+            files = selectors.partner_file_list(user=request.user).defer("content")
+            partner_file = files.get(pk=pk)
         except PartnerFile.DoesNotExist:
             raise Http404 from None
+        if request.htmx:
+            if partner_file.is_active:
+                return render(
+                    request, self.status_template, {"partner_file": partner_file, "polling": True}
+                )
+            # Done, refused or failed: the whole page changes, so htmx reloads it.
+            return HttpResponse(headers={"HX-Refresh": "true"})
+        context = {"partner_file": partner_file, "polling": partner_file.is_active}
+        if partner_file.imported_at is None or partner_file.is_active:
+            return render(request, self.template_name, context)
         run = partner_file.run
         pairs = selectors.partner_file_pairs(user=request.user, partner_file=partner_file)
         page = Paginator(pairs, PAIRS_PER_PAGE).get_page(request.GET.get("page"))
@@ -124,7 +135,7 @@ class PartnerFileDetailView(PermissionRequiredMixin, View):
             request,
             self.template_name,
             {
-                "partner_file": partner_file,
+                **context,
                 "run": run,
                 "run_done": selectors.partner_file_is_linked(
                     partner_file, selectors.latest_finished_run()

@@ -31,6 +31,8 @@ STARTING_M_U = {
     "name: different": (0.08545, 0.8944),
     "birth_date: same date": (0.7, 0.00005),
     "birth_date: day and month swapped": (0.04, 0.00005),
+    "birth_date: same day and month, a year apart": (0.02, 0.0001),
+    "birth_date: same month, days close": (0.02, 0.0003),
     "birth_date: one digit apart": (0.06, 0.0008),
     "birth_date: same year, only the year known": (0.1, 0.02),
     "birth_date: same year, other date": (0.01, 0.017),
@@ -186,6 +188,17 @@ def _birth() -> ComparisonCreator:
                 "birth_year_l = birth_year_r AND birth_month_l = birth_day_r"
                 " AND birth_day_l = birth_month_r",
                 "birth_date: day and month swapped",
+            ),
+            # The slips of a date typed from memory: the year one off, the day a few off.
+            _level(
+                "birth_month_l = birth_month_r AND birth_day_l = birth_day_r"
+                " AND abs(birth_year_l - birth_year_r) = 1",
+                "birth_date: same day and month, a year apart",
+            ),
+            _level(
+                "birth_year_l = birth_year_r AND birth_month_l = birth_month_r"
+                " AND abs(birth_day_l - birth_day_r) <= 3",
+                "birth_date: same month, days close",
             ),
             _labelled(cll.DamerauLevenshteinLevel("birth_date", 1), "birth_date: one digit apart"),
             _level(
