@@ -1,16 +1,20 @@
-"""Files from partners: a CSV of people checked row by row, imported in one transaction with
-consents and office links, linked against the registry, and shown with where each record came
-from (docs/duplicates.md, "Files from partners")."""
+"""Files from partners: a CSV of people, queued by the web request after its cheap checks,
+then checked row by row, imported in one transaction with consents and office links and linked
+against the registry by a background task; shown with its progress, its errors or its outcome,
+and with where each record came from (docs/duplicates.md, "Files from partners")."""
 
+import datetime
 from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from wasla.core.models import AuditEntry
 from wasla.organisations.models import Office, Organisation
 from wasla.people import partner_files
+from wasla.people.linkage_runs import STALE_RUN_SECONDS
 from wasla.people.models import (
     CandidatePair,
     Consent,
@@ -21,7 +25,11 @@ from wasla.people.models import (
     PersonNameToken,
     PersonOffice,
 )
-from wasla.people.partner_files import PartnerFileInvalid, partner_file_import
+from wasla.people.partner_files import (
+    PartnerFileInvalid,
+    partner_file_execute,
+    partner_file_upload,
+)
 from wasla.people.selectors_duplicates import pair_queue
 from wasla.people.views_duplicates import PAIRS_PER_PAGE
 
@@ -57,37 +65,58 @@ def unft(demo):
     return Organisation.objects.get(slug="unft-kairouan")
 
 
+def _queue(manager, office, unft, capture, lines, *, attested=True, group="internal_migrant",
+           organisation=None, **file_options):  # fmt: skip
+    """What the web request does: the cheap checks, the file kept, the import task queued."""
+    with capture(execute=False) as queued:
+        partner_file = partner_file_upload(
+            actor=manager,
+            uploaded_file=csv_file(lines, **file_options),
+            organisation=organisation or unft,
+            office=office,
+            default_population_group=group,
+            consent_attested=attested,
+        )
+    return partner_file, queued
+
+
 @pytest.fixture
 def upload(manager, office, unft, django_capture_on_commit_callbacks):
-    """Import lines as the Kairouan programme manager; the linkage task is queued, not run."""
+    """Upload lines as the Kairouan programme manager, then let the queued task run (the
+    immediate backend runs it in the test); the linkage task it starts is queued, not run."""
 
-    def run(lines, *, attested=True, group="internal_migrant", **file_options):
+    def run(lines, **options):
+        partner_file, queued = _queue(
+            manager, office, unft, django_capture_on_commit_callbacks, lines, **options
+        )
+        assert partner_file.status == "queued" and len(queued) == 1
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            outcome = partner_file_import(
-                actor=manager,
-                uploaded_file=csv_file(lines, **file_options),
-                organisation=unft,
-                office=office,
-                default_population_group=group,
-                consent_attested=attested,
-            )
+            queued[0]()  # import_partner_file.enqueue(...), run at once by the test backend
+        partner_file.refresh_from_db()
+        assert partner_file.status != "failed", partner_file.failure
         return SimpleNamespace(
-            partner_file=outcome.partner_file, run_started=outcome.run_started, callbacks=callbacks
+            partner_file=partner_file,
+            run_started=partner_file.run_id is not None,
+            callbacks=callbacks,
         )
 
     return run
 
 
 def _state() -> tuple:
-    """Everything an import may write."""
+    """Everything an upload or an import may write."""
+    return (PartnerFile.objects.count(), AuditEntry.objects.count(), *_registry_state())
+
+
+def _registry_state() -> tuple:
+    """Everything an import may write but the file's own row and its audit entry."""
     return (
         Person.objects.count(),
-        PartnerFile.objects.count(),
         PartnerFileRow.objects.count(),
         Consent.objects.count(),
         PersonOffice.objects.count(),
         PersonNameToken.objects.count(),
-        AuditEntry.objects.count(),
+        AuditEntry.objects.exclude(target_type="people.partnerfile").count(),
         LinkageRun.objects.count(),
     )
 
@@ -134,15 +163,18 @@ def test_a_file_becomes_people_with_consents_office_links_and_a_queued_run(
         assert person.name_tokens.exists()
         consent = person.consents.get()
         assert consent.purpose == "service_delivery" and consent.is_active
-        assert consent.method == "written" and consent.recorded_by == manager
-        assert "unft-2026-11.csv" in consent.notes
+        assert consent.method == "partner" and consent.recorded_by == manager
+        assert consent.get_method_display() == "Attested by a partner"
+        assert unft.name in consent.notes and "unft-2026-11.csv" in consent.notes
         assert AuditEntry.objects.filter(
             target_type="people.person", target_id=str(person.pk), action="create"
         ).exists()
     assert "U-2" in najet.consents.get().notes
-    # The linkage run is queued for after the commit.
+    # The linkage run is queued for after the commit; the file's text is gone.
     assert imported.run is not None and imported.run.status == "queued"
     assert len(outcome.callbacks) == 1 and outcome.run_started
+    assert (imported.progress, imported.stage, imported.content) == (100, "", "")
+    assert imported.imported_at is not None and imported.seconds > 0
 
 
 def test_semicolons_a_byte_order_mark_and_missing_optional_columns_are_accepted(upload):
@@ -173,15 +205,26 @@ BAD_ROWS = [
 
 
 @pytest.mark.parametrize(("row", "column", "words"), BAD_ROWS, ids=[b[1] for b in BAD_ROWS])
-def test_a_row_at_fault_changes_nothing_and_is_named_by_line_and_column(upload, row, column, words):
-    before = _state()
+def test_a_row_at_fault_refuses_the_file_and_is_named_by_line_and_column(
+    upload, row, column, words
+):
+    before = _registry_state()
+    refused = upload([HEADER, THREE_ROWS[0], row]).partner_file
+    assert _registry_state() == before
+    assert (refused.status, refused.error_count, refused.imported_count) == ("refused", 1, 0)
+    (error,) = refused.errors
+    assert words in error and "Line 3" in error and f"column {column}" in error
+    # The file's text is not kept; the errors are.
+    assert refused.content == "" and refused.imported_at is None and refused.run is None
+
+
+@pytest.mark.parametrize(("row", "column", "words"), BAD_ROWS[:3], ids=[b[1] for b in BAD_ROWS[:3]])
+def test_the_check_names_the_line_and_column_of_a_fault(row, column, words, demo):
+    text = "\n".join([HEADER, THREE_ROWS[0], row]) + "\n"
     with pytest.raises(PartnerFileInvalid) as refused:
-        upload([HEADER, THREE_ROWS[0], row])
-    assert _state() == before
+        partner_files.partner_file_check(text, default_population_group="internal_migrant")
     (error,) = refused.value.errors
-    assert (error.line, error.column) == (3, column)
-    assert words in error.message
-    assert "Line 3" in str(error) and f"column {column}" in str(error)
+    assert (error.line, error.column) == (3, column) and words in error.message
 
 
 FILE_FAULTS = [
@@ -194,35 +237,43 @@ FILE_FAULTS = [
     ("doubled_column", ["record_id,sex,sex", "U-1,female,female"], "appear twice"),
     ("empty", [""], "empty"),
     ("only_header", [HEADER], "no rows"),
-    ("extra_cells", ["record_id,given_name,sex,birth_year", "U-1,S,female,1990,extra"], "cells"),
 ]
 
 
 @pytest.mark.parametrize(
     ("lines", "words"), [f[1:] for f in FILE_FAULTS], ids=[f[0] for f in FILE_FAULTS]
 )
-def test_a_malformed_file_changes_nothing(upload, lines, words):
+def test_a_malformed_file_is_refused_by_the_request_and_nothing_is_kept(
+    manager, office, unft, django_capture_on_commit_callbacks, lines, words
+):
     before = _state()
     with pytest.raises(PartnerFileInvalid) as refused:
-        upload(lines)
+        _queue(manager, office, unft, django_capture_on_commit_callbacks, lines)
     assert _state() == before
     assert any(words in str(error) for error in refused.value.errors), refused.value.errors
 
 
-def test_every_fault_is_listed_not_only_the_first(upload):
+def test_a_line_with_extra_cells_refuses_the_file(upload):
+    lines = ["record_id,given_name,sex,birth_year", "U-1,S,female,1990,extra"]
+    refused = upload(lines).partner_file
+    assert refused.status == "refused" and "cells" in refused.errors[0]
+
+
+def test_every_fault_is_counted_and_the_first_50_are_kept(upload):
+    before = _registry_state()
     rows = [f"U-{n},Salma,,,,nobody,1991-05-02,,,,," for n in range(60)]
-    with pytest.raises(PartnerFileInvalid) as refused:
-        upload([HEADER, *rows])
-    assert len(refused.value.errors) == 60
-    # What the page shows is capped.
-    assert len(refused.value.extra["errors"]) == partner_files.ERRORS_SHOWN
+    refused = upload([HEADER, *rows]).partner_file
+    assert _registry_state() == before
+    assert refused.error_count == 60
+    assert len(refused.errors) == partner_files.ERRORS_SHOWN
+    assert refused.errors[0].startswith("Line 2 (record U-0), column sex")
 
 
-def test_type_size_encoding_and_row_limits(manager, office, unft):
+def test_type_size_encoding_and_row_limits_are_checked_by_the_request(manager, office, unft):
     def attempt(uploaded):
         before = _state()
         with pytest.raises(PartnerFileInvalid) as refused:
-            partner_file_import(
+            partner_file_upload(
                 actor=manager,
                 uploaded_file=uploaded,
                 organisation=unft,
@@ -285,14 +336,7 @@ def test_a_partner_id_is_imported_once_and_a_known_card_is_not_registered_twice(
 def test_the_same_partner_id_from_another_partner_is_another_person(manager, office, upload, demo):
     upload([HEADER, THREE_ROWS[2]])
     other = Organisation.objects.exclude(slug="unft-kairouan").order_by("pk").first()
-    outcome = partner_file_import(
-        actor=manager,
-        uploaded_file=csv_file([HEADER, THREE_ROWS[2]]),
-        organisation=other,
-        office=office,
-        default_population_group="internal_migrant",
-        consent_attested=True,
-    )
+    outcome = upload([HEADER, THREE_ROWS[2]], organisation=other)
     assert outcome.partner_file.imported_count == 1
 
 
@@ -311,7 +355,7 @@ def test_only_a_programme_manager_imports_and_only_at_an_office_of_theirs(
     before = _state()
     for role in ("counsellor", "administrator", "auditor", "partner_caseworker"):
         with pytest.raises(PermissionDenied):
-            partner_file_import(
+            partner_file_upload(
                 actor=user_for_role(role),
                 uploaded_file=csv_file([HEADER, *THREE_ROWS]),
                 office=office,
@@ -319,7 +363,7 @@ def test_only_a_programme_manager_imports_and_only_at_an_office_of_theirs(
             )
     elsewhere = Office.objects.get(slug="unft-kairouan-bureau")
     with pytest.raises(ApplicationError) as refused:
-        partner_file_import(
+        partner_file_upload(
             actor=manager,
             uploaded_file=csv_file([HEADER, *THREE_ROWS]),
             office=elsewhere,
@@ -354,7 +398,7 @@ def _post(client, office, unft, lines, **extra):
     return client.post(reverse("people:partner_files"), data)
 
 
-def test_the_pages_upload_show_the_outcome_and_list_the_file(
+def test_the_pages_upload_follow_the_progress_show_the_outcome_and_list_the_file(
     client_for, office, unft, django_capture_on_commit_callbacks
 ):
     client = client_for("programme_manager")
@@ -366,30 +410,76 @@ def test_the_pages_upload_show_the_outcome_and_list_the_file(
         'name="consent_attested"' in html
         and "<code>record_id</code>, <code>given_name</code>" in html
     )
-    with django_capture_on_commit_callbacks(execute=False):
+    before = _registry_state()
+    with django_capture_on_commit_callbacks(execute=False) as queued:
         response = _post(client, office, unft, [HEADER, *THREE_ROWS])
-    imported = PartnerFile.objects.get()
-    assert response.status_code == 302
-    assert response.url == reverse("people:partner_file", args=[imported.pk])
+    # The request only keeps the file and queues its task.
+    queued_file = PartnerFile.objects.get()
+    assert response.status_code == 302 and len(queued) == 1
+    assert queued_file.status == "queued" and queued_file.row_count == 3
+    assert _registry_state() == before
+    assert "\n".join([HEADER, *THREE_ROWS]) in queued_file.content
+    # The upload is audited, the people of the file are not copied into the audit.
+    entry = AuditEntry.objects.get(target_type="people.partnerfile")
+    assert "content" not in entry.after and entry.after["status"] == "queued"
+    assert response.url == reverse("people:partner_file", args=[queued_file.pk])
+    detail = client.get(response.url).content.decode()
+    assert 'id="file-status"' in detail and "hx-trigger" in detail
+    assert 'role="status"' in detail and 'max="100"' in detail and "Waiting to start" in detail
+    assert 'http-equiv="refresh"' in detail and 'data-count="imported"' not in detail
+    # htmx gets the status block alone while the file waits or runs.
+    PartnerFile.objects.filter(pk=queued_file.pk).update(
+        status="running", progress=37, stage="Checking the rows"
+    )
+    polled = client.get(response.url, headers={"HX-Request": "true"})
+    block = polled.content.decode()
+    assert polled.status_code == 200 and "<html" not in block
+    assert 'value="37"' in block and "Checking the rows" in block and "hx-get" in block
+    listing = client.get(reverse("people:partner_files")).content.decode()
+    assert reverse("people:partner_file", args=[queued_file.pk]) in listing
+    assert 'data-status="running"' in listing and "(37%)" in listing
+
+    with django_capture_on_commit_callbacks(execute=False):
+        queued[0]()
+    # Finished: htmx is told to reload the page, which shows the outcome.
+    polled = client.get(response.url, headers={"HX-Request": "true"})
+    assert polled.headers["HX-Refresh"] == "true"
     detail = client.get(response.url).content.decode()
     assert "unft-2026-11.csv" in detail and 'data-count="imported">3<' in detail
+    assert 'id="file-status"' not in detail
     # The run's progress block, polled by htmx while the run works.
     assert 'id="run-status"' in detail and "hx-trigger" in detail
     listing = client.get(reverse("people:partner_files")).content.decode()
-    assert reverse("people:partner_file", args=[imported.pk]) in listing
-    assert "Linkage under way" in listing
+    assert "Linkage under way" in listing and 'data-status="imported"' in listing
 
 
-def test_the_page_lists_the_errors_and_keeps_nothing(client_for, office, unft):
+def test_the_page_lists_the_errors_of_a_refused_file_and_keeps_nothing(
+    client_for, office, unft, django_capture_on_commit_callbacks
+):
     client = client_for("programme_manager")
-    before = _state()
+    before = _registry_state()
     bad = [HEADER] + [f"U-{n},Salma,,,,nobody,1991-05-02,,,,," for n in range(60)]
-    response = _post(client, office, unft, bad)
-    assert response.status_code == 400 and _state() == before
-    html = response.content.decode()
-    assert "nothing has changed" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(client, office, unft, bad)
+    assert response.status_code == 302 and _registry_state() == before
+    refused = PartnerFile.objects.get()
+    assert refused.status == "refused" and refused.content == ""
+    html = client.get(response.url).content.decode()
+    assert "nothing has changed" in html and 'role="alert"' in html
     assert "The first 50 of 60 problems" in html
     assert html.count("column sex") == 50
+    assert 'data-count="imported"' not in html and "hx-trigger" not in html
+    listing = client.get(reverse("people:partner_files")).content.decode()
+    assert 'data-status="refused"' in listing
+
+
+def test_the_request_refuses_a_bad_header_or_no_attestation_at_once(client_for, office, unft):
+    client = client_for("programme_manager")
+    before = _state()
+    response = _post(client, office, unft, ["id,name", "U-1,Salma"])
+    assert response.status_code == 400 and _state() == before
+    html = response.content.decode()
+    assert "nothing has changed" in html and "must name the columns" in html
     # The consent attestation is required on the server too.
     response = _post(client, office, unft, [HEADER, *THREE_ROWS], consent_attested="")
     assert response.status_code == 400 and _state() == before
@@ -556,3 +646,192 @@ def test_names_in_arabic_letters_go_to_the_arabic_fields_whatever_the_column(upl
     assert people["A-1"].given_name_latin == ""
     assert (people["A-2"].given_name_latin, people["A-2"].given_name_ar) == ("Rim", "ريم")
     assert (people["A-2"].family_name_ar, people["A-2"].father_name_ar) == ("الهمامي", "الهادي")
+
+
+# The task ------------------------------------------------------------------------------------
+
+
+def test_the_request_only_queues_the_import_task(
+    client_for, office, unft, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from django_tasks import task_backends
+
+    client = client_for("programme_manager")
+    before = _registry_state()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(client, office, unft, [HEADER, *THREE_ROWS])
+    assert response.status_code == 302
+    queued = PartnerFile.objects.get()
+    (result,) = task_backends["default"].results
+    assert result.task.name == "import_partner_file"
+    assert result.kwargs == {"partner_file_id": queued.pk}
+    assert (queued.status, queued.progress, queued.imported_at) == ("queued", 0, None)
+    assert _registry_state() == before
+
+
+def test_the_task_writes_its_progress_while_it_checks_and_imports(
+    manager, office, unft, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(partner_files, "PROGRESS_WRITE_SECONDS", 0.0)
+    monkeypatch.setattr(partner_files, "PROGRESS_EVERY_ROWS", 1)
+    rows = [f"P-{n},Salma,,,,female,,{1950 + n},,,," for n in range(40)]
+    queued, _callbacks = _queue(
+        manager, office, unft, django_capture_on_commit_callbacks, [HEADER, *rows]
+    )
+    seen = []
+
+    def watch(function):
+        def watched(*args, **kwargs):
+            seen.append(
+                PartnerFile.objects.values_list("status", "progress", "stage").get(pk=queued.pk)
+            )
+            return function(*args, **kwargs)
+
+        return watched
+
+    monkeypatch.setattr(partner_files, "_row_fields", watch(partner_files._row_fields))
+    monkeypatch.setattr(partner_files, "_register_rows", watch(partner_files._register_rows))
+    with django_capture_on_commit_callbacks(execute=False):
+        done = partner_file_execute(partner_file_id=queued.pk)
+    checking, importing = seen[:-1], seen[-1]
+    assert len(checking) == 40
+    assert {status for status, _progress, _stage in checking} == {"running"}
+    assert {stage for _status, _progress, stage in checking} == {"Checking the rows"}
+    percents = [progress for _status, progress, _stage in checking]
+    assert percents == sorted(percents) and percents[0] == 1 and 55 <= percents[-1] <= 60
+    assert len(set(percents)) > 30
+    assert importing == ("running", 60, "Importing 40 rows")
+    assert (done.status, done.progress, done.stage, done.imported_count) == (
+        "imported",
+        100,
+        "",
+        40,
+    )
+
+
+def test_a_retried_task_imports_nothing_twice_and_only_starts_the_missing_run(
+    upload, manager, django_capture_on_commit_callbacks
+):
+    imported = upload([HEADER, *THREE_ROWS]).partner_file
+    before = _state()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        again = partner_file_execute(partner_file_id=imported.pk)
+    assert _state() == before and not callbacks
+    assert (again.status, again.imported_count, again.run_id) == ("imported", 3, imported.run_id)
+    # The worker died after the import committed, before the run started: the retry only
+    # starts the run.
+    LinkageRun.objects.filter(pk=imported.run_id).update(status="done")
+    PartnerFile.objects.filter(pk=imported.pk).update(status="running", run=None, progress=95)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        resumed = partner_file_execute(partner_file_id=imported.pk)
+    assert (resumed.status, resumed.imported_count, resumed.progress) == ("imported", 3, 100)
+    assert resumed.run_id not in (None, imported.run_id) and len(callbacks) == 1
+    assert Person.objects.count() == before[2] and PartnerFileRow.objects.count() == before[3]
+    # One transaction imports the rows once, whoever else tries: the second import is a no-op.
+    rows = partner_files.partner_file_check(
+        "\n".join([HEADER, *THREE_ROWS]), default_population_group="internal_migrant"
+    )
+    partner_files._import(manager, imported.pk, rows)
+    assert Person.objects.count() == before[2]
+
+
+def test_rows_another_file_imports_while_this_one_is_checked_are_not_imported_twice(
+    manager, office, unft, monkeypatch, django_capture_on_commit_callbacks
+):
+    first, _q1 = _queue(
+        manager, office, unft, django_capture_on_commit_callbacks, [HEADER, *THREE_ROWS]
+    )
+    second, _q2 = _queue(
+        manager,
+        office,
+        unft,
+        django_capture_on_commit_callbacks,
+        [HEADER, *THREE_ROWS],
+        name="b.csv",
+    )
+    check = partner_files.partner_file_check
+
+    def check_while_the_other_imports(*args, **kwargs):
+        rows = check(*args, **kwargs)
+        monkeypatch.setattr(partner_files, "partner_file_check", check)
+        partner_file_execute(partner_file_id=second.pk)  # another worker, meanwhile
+        return rows
+
+    monkeypatch.setattr(partner_files, "partner_file_check", check_while_the_other_imports)
+    with django_capture_on_commit_callbacks(execute=False):
+        first = partner_file_execute(partner_file_id=first.pk)
+    second.refresh_from_db()
+    assert (second.status, second.imported_count) == ("imported", 3)
+    assert (first.status, first.imported_count, first.already_imported_count) == (
+        "nothing_new",
+        0,
+        3,
+    )
+    assert PartnerFileRow.objects.count() == 3
+
+
+def test_a_file_stuck_for_hours_is_shown_as_failed(
+    client_for, manager, office, unft, django_capture_on_commit_callbacks
+):
+    stuck, _callbacks = _queue(
+        manager, office, unft, django_capture_on_commit_callbacks, [HEADER, *THREE_ROWS]
+    )
+    PartnerFile.objects.filter(pk=stuck.pk).update(
+        status="running",
+        progress=30,
+        created_at=timezone.now() - datetime.timedelta(seconds=STALE_RUN_SECONDS + 60),
+    )
+    stuck.refresh_from_db()
+    assert stuck.is_stale and not stuck.is_active and stuck.shown_status == "failed"
+    client = client_for("programme_manager")
+    page = client.get(reverse("people:partner_file", args=[stuck.pk])).content.decode()
+    assert "stopped without finishing" in page and 'data-status="failed"' in page
+    assert "hx-trigger" not in page and 'http-equiv="refresh"' not in page
+    listing = client.get(reverse("people:partner_files")).content.decode()
+    assert 'data-status="failed"' in listing and "(30%)" not in listing
+    # A recent running file is not stale.
+    PartnerFile.objects.filter(pk=stuck.pk).update(created_at=timezone.now())
+    stuck.refresh_from_db()
+    assert stuck.is_active and stuck.shown_status == "running"
+
+
+def test_a_task_whose_uploader_lost_the_permission_fails_and_imports_nothing(
+    manager, office, unft, django_capture_on_commit_callbacks
+):
+    from django.core.exceptions import PermissionDenied
+
+    from wasla.organisations.models import StaffMembership
+
+    queued, _callbacks = _queue(
+        manager, office, unft, django_capture_on_commit_callbacks, [HEADER, *THREE_ROWS]
+    )
+    StaffMembership.objects.filter(user=manager).update(role="counsellor")
+    before = _registry_state()
+    with pytest.raises(PermissionDenied):
+        partner_file_execute(partner_file_id=queued.pk)
+    queued.refresh_from_db()
+    assert _registry_state() == before
+    assert queued.status == "failed" and "PermissionDenied" in queued.failure
+    # The text stays: once the permission is back, the task may run again.
+    assert queued.content and queued.imported_at is None
+
+
+def test_the_task_writes_the_errors_in_the_uploaders_language(
+    manager, office, unft, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    with translation.override("fr"):
+        queued, _callbacks = _queue(
+            manager,
+            office,
+            unft,
+            django_capture_on_commit_callbacks,
+            [HEADER, "U-9,Salma,,,,unknown,1991-05-02,,,,,"],
+        )
+    assert queued.language == "fr"
+    with translation.override("en"):
+        refused = partner_file_execute(partner_file_id=queued.pk)
+    assert refused.status == "refused"
+    assert "Choisissez l'une des options." in refused.errors[0]
