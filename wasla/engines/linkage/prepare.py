@@ -322,9 +322,8 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
     # ("04/03" for 3 April) still meets its other records.
     month_day = dates.str.slice(5, 7) + "-" + dates.str.slice(8, 10)
     day_month = dates.str.slice(8, 10) + "-" + dates.str.slice(5, 7)
-    out["birth_date_key"] = dates.str.slice(0, 5) + month_day.where(
-        month_day <= day_month, day_month
-    )
+    date_key = dates.str.slice(0, 5) + month_day.where(month_day <= day_month, day_month)
+    out["birth_date_key"] = date_key.astype(object).where(date_key.notna(), None)
 
     out["phone"] = _per_distinct(records["phone"], phone_e164_fast)
     out["national_id"] = _per_distinct(records["national_id"], national_id_lenient)

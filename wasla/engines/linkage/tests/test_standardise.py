@@ -187,6 +187,9 @@ def test_normalise_latin_of_empty_text_is_empty():
         ["خديجه", "خديجة", "Khadija"],
         ["نجاه", "نجاة", "Najet"],
         ["الفه", "الفة", "Olfa"],
+        # ك before ح is Latin "kh"; ث is "th" in Tunisian spelling and "s" in Turkish.
+        ["بن لكحل", "Ben Lakhal", "Benlakhal"],
+        ["عثمان", "Othman", "Osman", "Ousman"],
         ["أبو القاسم الشابي", "Abou El Kacem Chebbi"],
     ],
 )
@@ -492,3 +495,19 @@ def test_birth_dates_agree_answers_plain_strings():
     agreement = birth_dates_agree(date(1990, 3, 4), None, date(1990, 4, 3), None)
     assert agreement == BirthDateAgreement.SWAPPED == "swapped"
     assert f"birth_{agreement}" == "birth_swapped"
+
+
+@pytest.mark.parametrize(
+    ("text", "with_article", "without_article"),
+    [
+        ("El Amri", ["lmri"], ["amri"]),
+        ("Amri", ["amri"], ["amri"]),
+        ("العامري", ["lmri"], ["amri"]),
+        ("Laroussi", ["lrsi"], ["lrsi"]),  # a glued l is not known to be the article
+        ("Mohamed Ali El Abdelli", ["mhmd", "ali", "lbdli"], ["mhmd", "ali", "abdli"]),
+        ("عبد القادر الطرابلسي", ["abdlkdr", "trblsi"], ["abdkdr", "trblsi"]),
+    ],
+)
+def test_name_tokens_without_the_article(text, with_article, without_article):
+    assert name_tokens(text) == with_article
+    assert name_tokens(text, keep_article=False) == without_article

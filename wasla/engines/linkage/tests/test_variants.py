@@ -169,3 +169,50 @@ def test_prepared_birth_fields_and_missing_values():
     assert prepared["birth_day"].tolist()[0] == 4
     assert prepared["phone"].tolist()[3] is None
     assert prepared["name_sorted"].tolist() == [None] * 4
+
+
+def test_prepared_date_key_meets_a_date_typed_month_first():
+    prepared = _prepared(
+        {"record_id": "1", "birth_date": "1990-03-04"},
+        {"record_id": "2", "birth_date": "1990-04-03"},
+        {"record_id": "3", "birth_date": "1990-12-25"},
+        {"record_id": "4", "birth_year": "1990"},
+    )
+    assert prepared["birth_date_key"].tolist() == ["1990-03-04", "1990-03-04", "1990-12-25", None]
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "bare", "consonants"),
+    [
+        # The article dropped from a Latin spelling: the same names but for the article (the
+        # key keeps the l of the article before a vowel, so the consonants differ).
+        ({"given_name": "Ahmed", "family_name": "Amri"}, {"name_ar": "أحمد العامري"}, True, False),
+        (
+            {"given_name": "Ahmed", "family_name": "El Amri"},
+            {"given_name": "Ahmed Amri"},
+            True,
+            False,
+        ),
+        # Vowels written long or short, ى written ي, غ written g: the same consonants.
+        ({"given_name": "Nour", "family_name": "Gharbi"}, {"given_name": "Nur Garbi"}, False, True),
+        (
+            {"given_name": "Khaled", "family_name": "Jebali"},
+            {"name_ar": "خالد الجبالي"},
+            True,
+            True,
+        ),
+        ({"given_name": "Houda", "family_name": "Harbi"}, {"name_ar": "هدي الحربي"}, False, True),
+        # Different names stay apart.
+        ({"given_name": "Amira", "family_name": "Amri"}, {"name_ar": "أحمد العامري"}, False, False),
+        (
+            {"given_name": "Samia", "family_name": "Ben Ali"},
+            {"given_name": "Sana Ben Ali"},
+            False,
+            False,
+        ),
+    ],
+)
+def test_prepared_names_without_the_article_or_the_vowels(one, other, bare, consonants):
+    prepared = _prepared({"record_id": "1"} | one, {"record_id": "2"} | other)
+    assert (prepared["name_bare"][0] == prepared["name_bare"][1]) is bare
+    assert (prepared["name_consonants"][0] == prepared["name_consonants"][1]) is consonants
