@@ -165,8 +165,8 @@ def _name() -> ComparisonCreator:
             _labelled(short_given, "name: short given names one letter apart"),
             # Two typos in a name long enough for two typos not to make another name.
             _level(
-                "damerau_levenshtein(name_sorted_l, name_sorted_r) <= 2"
-                " AND least(length(name_sorted_l), length(name_sorted_r)) >= 8",
+                "least(length(name_sorted_l), length(name_sorted_r)) >= 8"
+                " AND damerau_levenshtein(name_sorted_l, name_sorted_r) <= 2",
                 "name: two letters apart",
             ),
             _labelled(_jw("family_key"), "name: same family name, other given name"),
