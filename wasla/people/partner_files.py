@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from wasla.core.audit import audit_record, snapshot
 from wasla.core.exceptions import ApplicationError
@@ -546,7 +547,8 @@ def partner_file_execute(*, partner_file_id: int) -> PartnerFile:
                     return partner_file
                 files.update(
                     progress=CHECK_SHARE[1],
-                    stage=_("Importing %(count)s rows") % {"count": len(rows)},
+                    stage=ngettext("Importing %(count)s row", "Importing %(count)s rows", len(rows))
+                    % {"count": len(rows)},
                 )
                 _import(actor, partner_file.pk, rows)
                 partner_file.refresh_from_db()
@@ -592,7 +594,8 @@ def _import(actor, partner_file_id: int, rows: list[_Row]) -> None:
 
 def _import_once(actor, partner_file_id: int, rows: list[_Row]) -> None:
     partner_file = (
-        PartnerFile.objects.select_for_update()
+        # Only the file's row is locked (PostgreSQL would lock the joined rows too).
+        PartnerFile.objects.select_for_update(of=("self",))
         .select_related("organisation", "office")
         .get(pk=partner_file_id)
     )
