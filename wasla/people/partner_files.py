@@ -478,6 +478,37 @@ def partner_file_upload(
     return partner_file
 
 
+@dataclass(frozen=True)
+class ImportOutcome:
+    partner_file: PartnerFile
+    run_started: bool
+
+
+def partner_file_import(
+    *,
+    actor,
+    uploaded_file,
+    organisation: Organisation,
+    office: Office,
+    default_population_group: str,
+    consent_attested: bool,
+) -> ImportOutcome:
+    """Upload and import at once, in this process: for the shell and scripts, where no worker
+    may be running (the web uses `partner_file_upload`). The task queued by the upload finds the
+    file finished and does nothing. A fault of the upload raises PartnerFileInvalid; a file
+    with row errors comes back "refused", with its errors."""
+    partner_file = partner_file_upload(
+        actor=actor,
+        uploaded_file=uploaded_file,
+        organisation=organisation,
+        office=office,
+        default_population_group=default_population_group,
+        consent_attested=consent_attested,
+    )
+    partner_file = partner_file_execute(partner_file_id=partner_file.pk)
+    return ImportOutcome(partner_file=partner_file, run_started=partner_file.run_id is not None)
+
+
 class _Progress:
     """The check calls back every few hundred rows; the database hears of it about once a
     second, as a percentage within `share`."""

@@ -835,3 +835,25 @@ def test_the_task_writes_the_errors_in_the_uploaders_language(
         refused = partner_file_execute(partner_file_id=queued.pk)
     assert refused.status == "refused"
     assert "Choisissez l'une des options." in refused.errors[0]
+
+
+def test_the_shell_imports_at_once_and_the_queued_task_then_does_nothing(
+    manager, office, unft, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        outcome = partner_files.partner_file_import(
+            actor=manager,
+            uploaded_file=csv_file([HEADER, *THREE_ROWS]),
+            organisation=unft,
+            office=office,
+            default_population_group="internal_migrant",
+            consent_attested=True,
+        )
+    imported = outcome.partner_file
+    assert (imported.status, imported.imported_count) == ("imported", 3) and outcome.run_started
+    # The import task and the linkage task; the import task, run now, changes nothing.
+    assert len(callbacks) == 2
+    before = _state()
+    with django_capture_on_commit_callbacks(execute=False) as more:
+        callbacks[0]()
+    assert _state() == before and not more
