@@ -545,6 +545,8 @@ def partner_file_execute(*, partner_file_id: int) -> PartnerFile:
     ).get(pk=partner_file_id)
     if partner_file.status in FINISHED:
         return partner_file
+    if partner_file.imported_at is None and not partner_file.content:
+        return partner_file  # It failed and its text is gone: the page asks for the file again.
     with translation.override(partner_file.language or settings.LANGUAGE_CODE):
         started = time.monotonic()
         files = PartnerFile.objects.filter(pk=partner_file.pk)
@@ -599,9 +601,11 @@ def partner_file_execute(*, partner_file_id: int) -> PartnerFile:
                 seconds=time.monotonic() - started,
             )
         except Exception as error:  # The file's page must say why, whatever it was.
+            # The page asks for the file again: its people are not kept here meanwhile.
             files.update(
                 status=PartnerFile.Status.FAILED,
                 failure=f"{type(error).__name__}: {error}"[:2000],
+                content="",
                 seconds=time.monotonic() - started,
             )
             raise

@@ -813,8 +813,11 @@ def test_a_task_whose_uploader_lost_the_permission_fails_and_imports_nothing(
     queued.refresh_from_db()
     assert _registry_state() == before
     assert queued.status == "failed" and "PermissionDenied" in queued.failure
-    # The text stays: once the permission is back, the task may run again.
-    assert queued.content and queued.imported_at is None
+    # The page asks for the file again: its text is not kept, and a retry leaves it failed.
+    assert queued.content == "" and queued.imported_at is None
+    StaffMembership.objects.filter(user=manager).update(role="programme_manager")
+    assert partner_file_execute(partner_file_id=queued.pk).status == "failed"
+    assert _registry_state() == before
 
 
 def test_the_task_writes_the_errors_in_the_uploaders_language(
