@@ -467,7 +467,6 @@ def partner_file_upload(
         row_count=row_count,
         content=text,
         language=translation.get_language() or "",
-        stage=_("Waiting for a worker"),
     )
     # The audit entry says what was uploaded, not the people in it.
     after = {name: value for name, value in snapshot(partner_file).items() if name != "content"}

@@ -4,75 +4,95 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0005_partner_files'),
+        ("people", "0005_partner_files"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='partnerfile',
-            name='content',
-            field=models.TextField(blank=True, verbose_name='content of the file'),
+            model_name="partnerfile",
+            name="content",
+            field=models.TextField(blank=True, verbose_name="content of the file"),
         ),
         migrations.AddField(
-            model_name='partnerfile',
-            name='error_count',
-            field=models.PositiveIntegerField(default=0, verbose_name='number of errors'),
+            model_name="partnerfile",
+            name="error_count",
+            field=models.PositiveIntegerField(default=0, verbose_name="number of errors"),
         ),
         migrations.AddField(
-            model_name='partnerfile',
-            name='errors',
-            field=models.JSONField(blank=True, default=list, verbose_name='errors'),
+            model_name="partnerfile",
+            name="errors",
+            field=models.JSONField(blank=True, default=list, verbose_name="errors"),
         ),
         migrations.AddField(
-            model_name='partnerfile',
-            name='failure',
-            field=models.TextField(blank=True, verbose_name='failure'),
+            model_name="partnerfile",
+            name="failure",
+            field=models.TextField(blank=True, verbose_name="failure"),
         ),
         migrations.AddField(
-            model_name='partnerfile',
-            name='imported_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='imported at'),
+            model_name="partnerfile",
+            name="imported_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="imported at"),
         ),
         migrations.AddField(
-            model_name='partnerfile',
-            name='language',
-            field=models.CharField(blank=True, max_length=10, verbose_name='language'),
+            model_name="partnerfile",
+            name="language",
+            field=models.CharField(blank=True, max_length=10, verbose_name="language"),
         ),
         migrations.AddField(
-            model_name='partnerfile',
-            name='progress',
-            field=models.PositiveSmallIntegerField(default=0, verbose_name='progress (%)'),
+            model_name="partnerfile",
+            name="progress",
+            field=models.PositiveSmallIntegerField(default=0, verbose_name="progress (%)"),
         ),
         migrations.AddField(
-            model_name='partnerfile',
-            name='seconds',
-            field=models.FloatField(blank=True, null=True, verbose_name='duration (seconds)'),
+            model_name="partnerfile",
+            name="seconds",
+            field=models.FloatField(blank=True, null=True, verbose_name="duration (seconds)"),
         ),
         migrations.AddField(
-            model_name='partnerfile',
-            name='stage',
-            field=models.CharField(blank=True, max_length=200, verbose_name='stage'),
+            model_name="partnerfile",
+            name="stage",
+            field=models.CharField(blank=True, max_length=200, verbose_name="stage"),
         ),
         migrations.AlterField(
-            model_name='consent',
-            name='method',
-            field=models.CharField(choices=[('written', 'Signed form'), ('oral', 'Oral, before a witness'), ('digital', 'Online or by SMS code'), ('partner', 'Attested by a partner')], max_length=20, verbose_name='how it was given'),
+            model_name="consent",
+            name="method",
+            field=models.CharField(
+                choices=[
+                    ("written", "Signed form"),
+                    ("oral", "Oral, before a witness"),
+                    ("digital", "Online or by SMS code"),
+                    ("partner", "Attested by a partner"),
+                ],
+                max_length=20,
+                verbose_name="how it was given",
+            ),
         ),
         migrations.AlterField(
-            model_name='partnerfile',
-            name='imported_count',
-            field=models.PositiveIntegerField(default=0, verbose_name='people imported'),
+            model_name="partnerfile",
+            name="imported_count",
+            field=models.PositiveIntegerField(default=0, verbose_name="people imported"),
         ),
         migrations.AlterField(
-            model_name='partnerfile',
-            name='row_count',
-            field=models.PositiveIntegerField(default=0, verbose_name='rows'),
+            model_name="partnerfile",
+            name="row_count",
+            field=models.PositiveIntegerField(default=0, verbose_name="rows"),
         ),
         migrations.AlterField(
-            model_name='partnerfile',
-            name='status',
-            field=models.CharField(choices=[('queued', 'Waiting to start'), ('running', 'Being checked and imported'), ('refused', 'Refused: nothing was imported'), ('failed', 'Failed'), ('imported', 'Imported'), ('nothing_new', 'Nothing new: every row was already imported')], default='queued', max_length=20, verbose_name='status'),
+            model_name="partnerfile",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("queued", "Waiting to start"),
+                    ("running", "Being checked and imported"),
+                    ("refused", "Refused: nothing was imported"),
+                    ("failed", "Failed"),
+                    ("imported", "Imported"),
+                    ("nothing_new", "Nothing new: every row was already imported"),
+                ],
+                default="queued",
+                max_length=20,
+                verbose_name="status",
+            ),
         ),
     ]
