@@ -174,8 +174,20 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tuple(_ABBREVIATIONS.get(token, token) for token in standardise.name_tokens(text))
 
 
+# Where an article may be: without one, the tokens without the article are the tokens.
+_MAY_HAVE_ARTICLE = re.compile(
+    # Arabic alef then lam, with any marks or tatweel between; Latin el, al, il, ul at the
+    # start of a word; abdel, abdoul...
+    f"[اأإآٱ](?:{standardise._ARABIC_MARKS_AND_TATWEEL.pattern}|[\u200b-\u200f])*ل"
+    "|\\b[aeiu]l|abd[aeiou]+l",
+    re.IGNORECASE,
+)
+
+
 @functools.lru_cache(maxsize=200_000)
 def _bare_tokens(text: str) -> tuple[str, ...]:
+    if not _MAY_HAVE_ARTICLE.search(text):
+        return _tokens(text)
     return tuple(
         _ABBREVIATIONS.get(token, token)
         for token in standardise.name_tokens(text, keep_article=False)
@@ -225,16 +237,16 @@ def arabic_name_and_father(text: str) -> tuple[str, str]:
     return text, ""
 
 
-def _arabic_split(text: str) -> tuple[tuple[str, ...], str | None]:
+def _arabic_split(text: str) -> tuple[tuple[str, ...], str | None, tuple[str, ...]]:
     # Full Arabic names are nearly all distinct; their parts are few and cached. A name's
-    # tokens are its given part's tokens then its family part's (see _name_length).
+    # tokens are its given part's tokens then its family part's (see _name_length); then the
+    # father's key, and the tokens without the article.
     given, father, family = _arabic_parts(text)
-    return _tokens(given) + _tokens(family), (_key_or_none(father) if father else None)
-
-
-def _arabic_bare(text: str) -> tuple[str, ...]:
-    given, _father, family = _arabic_parts(text)
-    return _bare_tokens(given) + _bare_tokens(family)
+    return (
+        _tokens(given) + _tokens(family),
+        _key_or_none(father) if father else None,
+        _bare_tokens(given) + _bare_tokens(family),
+    )
 
 
 def _sorted_names(given: list, family: list, arabic: list) -> list[str | None]:
@@ -266,7 +278,7 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
     given = _per_distinct(records["given_name"], _tokens).tolist()
     family = _per_distinct(records["family_name"], _tokens).tolist()
     arabic_split = _per_distinct(records["name_ar"], _arabic_split).tolist()
-    arabic = [tokens for tokens, _ in arabic_split]
+    arabic = [tokens for tokens, _, _ in arabic_split]
     token_sets = [
         tuple(sorted(set(g) | set(f) | set(a)))
         for g, f, a in zip(given, family, arabic, strict=True)
@@ -293,13 +305,13 @@ def prepare(records: pd.DataFrame) -> pd.DataFrame:
     out["given_key"] = given_keys
     out["family_key"] = family_keys
     fathers = _per_distinct(records["father_name"], _key_or_none)
-    arabic_fathers = pd.Series([father for _, father in arabic_split], index=records.index)
+    arabic_fathers = pd.Series([father for _, father, _ in arabic_split], index=records.index)
     out["father_key"] = fathers.where(fathers.notna(), arabic_fathers)
     out["name_sorted"] = [(" ".join(tokens) or None) for tokens in sorted_names]
     out["name_bare"] = _sorted_names(
         _per_distinct(records["given_name"], _bare_tokens).tolist(),
         _per_distinct(records["family_name"], _bare_tokens).tolist(),
-        _per_distinct(records["name_ar"], _arabic_bare).tolist(),
+        [bare for _, _, bare in arabic_split],
     )
     out["name_consonants"] = [
         " ".join(sorted(_consonants(token) for token in name.split())) if name else None
