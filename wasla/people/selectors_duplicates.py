@@ -401,10 +401,15 @@ def partner_file_pairs(*, user, partner_file: PartnerFile, pending_only: bool = 
 
 def partner_file_is_linked(partner_file: PartnerFile, latest: LinkageRun | None) -> bool:
     """Whether a finished run has compared the file's records with the registry: its own run,
-    or (when another run was under way at the import) a run started after the import."""
+    or (when another run was under way at the import) a run started after the import. The
+    rows arrive when the background import commits, not at the upload."""
     if partner_file.run_id and partner_file.run.status == LinkageRun.Status.DONE:
         return True
-    return latest is not None and latest.created_at >= partner_file.created_at
+    return (
+        latest is not None
+        and partner_file.imported_at is not None
+        and latest.created_at >= partner_file.imported_at
+    )
 
 
 def partner_file_pair_counts(*, user, partner_files) -> dict[int, int]:
