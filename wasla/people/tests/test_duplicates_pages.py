@@ -232,6 +232,20 @@ def test_engine_reasons_read_as_words(code, field, level):
     assert (reason.field, reason.level) == (field, level)
 
 
+def test_every_level_of_the_engine_has_words_on_the_review_page():
+    """A level the engine adds is not shown to the reviewer in the engine's English."""
+    from wasla.engines.linkage.model import STARTING_M_U
+    from wasla.people.selectors_duplicates import FIELD_LABELS, LEVEL_LABELS
+
+    unworded = [
+        label
+        for label in STARTING_M_U
+        if label.split(":")[0] not in FIELD_LABELS
+        or label.partition(":")[2].strip() not in LEVEL_LABELS
+    ]
+    assert unworded == []
+
+
 def test_the_api_warns_of_likely_existing_records_before_registering(client_for, demo):
     client = client_for("counsellor")
     sami = {
