@@ -6,13 +6,14 @@ from collections.abc import Callable, Iterator
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wasla.core.audit import audit_create
 from wasla.core.exceptions import ApplicationError
 from wasla.organisations.scoping import require
-from wasla.people.models import CandidatePair, LinkageRun, Person
+from wasla.people.models import CandidatePair, LinkageRun, PartnerFileRow, Person
 from wasla.people.selectors_duplicates import clusters_from_pairs
 
 # Pairs below this probability are not worth a reviewer's time (docs/duplicates.md).
@@ -51,8 +52,16 @@ def linkage_run_start(*, actor, threshold: float = DEFAULT_THRESHOLD) -> Linkage
 
 def registry_records() -> Iterator[dict]:
     """The engine's records (wasla.engines.linkage.COLUMNS) for every live record."""
+    # A person a partner's file brought in may have no locality yet, only the file's governorate.
+    file_governorate = (
+        PartnerFileRow.objects.filter(person=OuterRef("pk"))
+        .exclude(governorate="")
+        .order_by("pk")
+        .values("governorate")[:1]
+    )
     people = (
         Person.objects.filter(merged_into__isnull=True, anonymised_at__isnull=True)
+        .annotate(file_governorate=Subquery(file_governorate))
         .order_by("pk")
         .values_list(
             "pk",
@@ -68,11 +77,12 @@ def registry_records() -> Iterator[dict]:
             "phone",
             "national_id",
             "residence_locality__governorate__code",
+            "file_governorate",
         )
     )
     for row in people.iterator(chunk_size=5000):
         (pk, given, family, father, given_ar, father_ar, family_ar, sex, born, year, phone,
-         national_id, governorate) = row  # fmt: skip
+         national_id, governorate, file_governorate) = row  # fmt: skip
         yield {
             "record_id": str(pk),
             "given_name": given,
@@ -86,7 +96,7 @@ def registry_records() -> Iterator[dict]:
             "birth_year": str(year or ""),
             "phone": phone,
             "national_id": national_id or "",
-            "governorate": governorate or "",
+            "governorate": governorate or file_governorate or "",
         }
 
 

@@ -860,3 +860,18 @@ def test_the_shell_imports_at_once_and_the_queued_task_then_does_nothing(
     with django_capture_on_commit_callbacks(execute=False) as more:
         callbacks[0]()
     assert _state() == before and not more
+
+
+def test_linkage_compares_the_governorate_a_file_gave_when_the_person_has_no_locality(upload):
+    from wasla.people.linkage_runs import registry_records
+
+    rows = upload([HEADER, *THREE_ROWS]).partner_file.rows.select_related("person")
+    records = {record["record_id"]: record for record in registry_records()}
+    for row in rows:
+        expected = (
+            row.person.residence_locality.governorate.code
+            if row.person.residence_locality_id
+            else row.governorate
+        )
+        assert records[str(row.person_id)]["governorate"] == expected
+    assert any(not row.person.residence_locality_id and row.governorate for row in rows)
