@@ -76,3 +76,27 @@ def test_a_namesake_born_another_year_is_not_proposed(user_for_role, people):
         fields={"given_name_latin": "Mariem", "family_name_latin": "Ben Salah", "birth_year": 1961},
     )
     assert matches == []
+
+
+def test_the_migration_rebuilds_search_tokens_written_by_an_older_standardisation(
+    people, user_for_role
+):
+    """Records registered before a change of the name keys are found by new searches."""
+    import importlib
+
+    from django.apps import apps
+
+    from wasla.people.models import PersonNameToken
+
+    migration = importlib.import_module("wasla.people.migrations.0007_rebuild_name_tokens")
+    mariem, mohamed = people
+    expected = set(mariem.name_tokens.values_list("token", flat=True))
+    PersonNameToken.objects.filter(person=mariem).delete()
+    PersonNameToken.objects.create(person=mariem, token="an-old-key")
+
+    migration.rebuild_name_tokens(apps, None)
+
+    assert set(mariem.name_tokens.values_list("token", flat=True)) == expected
+    assert mohamed.name_tokens.count() > 0
+    found = person_search(user=user_for_role("counsellor"), query="MERIEM BENSALAH")
+    assert mariem in list(found)
