@@ -28,8 +28,8 @@ def _fits_the_screen(page) -> bool:
 def test_the_manager_imports_a_partner_file_and_reviews_what_it_brought(
     page_factory, site, tmp_path
 ):
-    from wasla.people.demo import demo_duplicates_add
     from wasla.organisations.models import Office, Organisation
+    from wasla.people.demo import demo_duplicates_add
     from wasla.people.models import PartnerFile
 
     demo_duplicates_add()
